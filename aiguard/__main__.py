@@ -1,0 +1,3 @@
+from aiguard.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,130 @@
+"""Facts about the project as the change leaves it: its files, which are tests, run-wide caches.
+
+Rules that need more than the file at hand (the tests' literals, the declared dependencies)
+read them here, once per run, through `memo`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from aiguard.config import Config
+
+T = TypeVar("T")
+MAX_FILE_BYTES = 1024 * 1024
+
+
+class Project:
+    """The repository after the change. Changed files are read from the change itself."""
+
+    def __init__(
+        self,
+        root: Path | None,
+        config: Config,
+        *,
+        overlay: Mapping[str, str] | None = None,
+        in_git: bool = True,
+    ) -> None:
+        self.root = root
+        self.config = config
+        self.in_git = in_git and root is not None
+        # Texts that win over the disk: the after-versions of changed files, or an example's files.
+        self._overlay: dict[str, str] = dict(overlay or {})
+        self._files: list[str] | None = None if root is not None else sorted(self._overlay)
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, factory: Callable[[], T]) -> T:
+        """Compute `factory()` once per run; `key` should name the rule family that owns it."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        value: T = self._memo[key]
+        return value
+
+    def add_overlay(self, files: Mapping[str, str]) -> None:
+        self._overlay.update(files)
+        if self._files is not None:
+            self._files = sorted(set(self._files) | set(files))
+
+    def is_test(self, path: str) -> bool:
+        return self.config.is_test_path(path)
+
+    @property
+    def files(self) -> list[str]:
+        """Every file of the project (repo-relative, "/"-separated), excluded ones left out."""
+        if self._files is None:
+            listed = self._list_files()
+            self._files = sorted(
+                {p for p in listed if not self.config.is_excluded(p)} | set(self._overlay)
+            )
+        return self._files
+
+    def files_matching(self, predicate: Callable[[str], bool]) -> Iterable[str]:
+        return (p for p in self.files if predicate(p))
+
+    def read_text(self, path: str) -> str | None:
+        """The file's text after the change; None when missing, too large, binary or not UTF-8.
+
+        Never follows a symlink: a link may point outside the repository.
+        """
+        if path in self._overlay:
+            return self._overlay[path]
+        if self.root is None:
+            return None
+        full = self.root / path
+        try:
+            if full.is_symlink() or not full.is_file() or full.stat().st_size > MAX_FILE_BYTES:
+                return None
+            data = full.read_bytes()
+        except OSError:
+            return None
+        if b"\0" in data:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def _list_files(self) -> list[str]:
+        assert self.root is not None
+        if self.in_git:
+            try:
+                out = subprocess.run(
+                    ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                    cwd=self.root,
+                    capture_output=True,
+                    check=True,
+                ).stdout
+            except (OSError, subprocess.CalledProcessError):
+                out = b""
+            if out:
+                return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+        return list(walk_files(self.root, self.config))
+
+
+# Tool and environment directories that a walk outside git never enters.
+_NEVER_WALKED = frozenset(
+    {".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".eggs"}
+)
+
+
+def walk_files(root: Path, config: Config) -> Iterable[str]:
+    """Files under `root` outside git, skipping tool directories, excluded paths and symlinks."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in _NEVER_WALKED
+            and not os.path.islink(os.path.join(dirpath, d))
+            and not config.is_excluded(f"{rel_dir}{d}/x")
+        )
+        for name in sorted(filenames):
+            rel = rel_dir + name
+            if not config.is_excluded(rel):
+                yield rel

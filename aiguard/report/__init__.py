@@ -1,0 +1,70 @@
+"""Reports: one result model, five renderings (text, json, sarif, github, gitlab)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from aiguard.findings import Finding, Notification, Severity
+
+if TYPE_CHECKING:
+    from aiguard.rule import Rule
+
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
+
+
+@dataclass
+class RunResult:
+    """What one `aiguard check` found; every renderer reads only this."""
+
+    root: str  # absolute path the findings' paths are relative to
+    findings: list[Finding]  # sorted by Finding.sort_key; suppressed ones included
+    notifications: list[Notification]
+    rules: Mapping[str, type[Rule]]  # every loaded rule, by id
+    levels: Mapping[str, Severity] = field(default_factory=dict)  # configured default levels
+    files_checked: int = 0
+    fail_on: Severity | None = Severity.WARNING
+    tool_version: str = ""
+
+    @property
+    def active(self) -> list[Finding]:
+        """Findings not suppressed inline: these are shown and decide the exit status."""
+        return [f for f in self.findings if f.suppression is None]
+
+    @property
+    def failed(self) -> bool:
+        if self.fail_on is None:
+            return False
+        threshold = self.fail_on.rank
+        return any(f.severity.rank >= threshold for f in self.active)
+
+    def level_of(self, rule_id: str) -> Severity:
+        if rule_id in self.levels:
+            return self.levels[rule_id]
+        return self.rules[rule_id].severity
+
+
+def render(result: RunResult, fmt: str, *, color: bool = False) -> str:
+    """Render `result` in one of FORMATS (imports only the renderer it needs)."""
+    if fmt == "text":
+        from aiguard.report import text
+
+        return text.render(result, color=color)
+    if fmt == "json":
+        from aiguard.report import json_report
+
+        return json_report.render(result)
+    if fmt == "sarif":
+        from aiguard.report import sarif
+
+        return sarif.render(result)
+    if fmt == "github":
+        from aiguard.report import github
+
+        return github.render(result)
+    if fmt == "gitlab":
+        from aiguard.report import gitlab
+
+        return gitlab.render(result)
+    raise ValueError(f"unknown format {fmt!r}")

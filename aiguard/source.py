@@ -1,0 +1,288 @@
+"""One version of one file: its text, its language, and the trees and comments parsed from it.
+
+Everything expensive is lazy and cached on the instance: libcst and tree-sitter are imported
+only when a rule asks a file of their language for a tree.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import tokenize
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import libcst
+    import tree_sitter
+
+T = TypeVar("T")
+
+_LANGUAGE_BY_SUFFIX = {
+    ".py": "python",
+    ".pyi": "python",
+    ".js": "javascript",
+    ".jsx": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "typescript",
+    ".sh": "shell",
+    ".bash": "shell",
+    ".zsh": "shell",
+    ".yml": "yaml",
+    ".yaml": "yaml",
+    ".toml": "toml",
+    ".json": "json",
+    ".jsonc": "json",
+    ".json5": "json",
+    ".cfg": "ini",
+    ".ini": "ini",
+    ".mk": "make",
+}
+_LANGUAGE_BY_NAME = {
+    "Makefile": "make",
+    "GNUmakefile": "make",
+    "makefile": "make",
+    "Dockerfile": "dockerfile",
+    ".flake8": "ini",
+    ".pylintrc": "ini",
+    "pylintrc": "ini",
+    ".coveragerc": "ini",
+    ".eslintrc": "json",
+}
+# Languages whose line comments start with "#" (a "#" at the start of a word, outside quotes).
+HASH_COMMENT_LANGUAGES = frozenset({"shell", "yaml", "toml", "ini", "make", "dockerfile"})
+TREE_SITTER_LANGUAGES = frozenset({"javascript", "typescript"})
+
+
+def language_of(path: str) -> str:
+    """The language aiguard treats `path` as; "text" when it knows none."""
+    name = posixpath.basename(path)
+    if name in _LANGUAGE_BY_NAME:
+        return _LANGUAGE_BY_NAME[name]
+    if name.startswith("Dockerfile"):
+        return "dockerfile"
+    _, suffix = posixpath.splitext(name)
+    return _LANGUAGE_BY_SUFFIX.get(suffix.lower(), "text")
+
+
+class SourceError(Exception):
+    """The file cannot be parsed as its language; the engine turns this into a notification."""
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A real comment (never text inside a string). `text` includes its marker (`#`, `//`, `/*`)."""
+
+    line: int
+    column: int  # 1-based, in code points
+    text: str
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """A 1-based region; `end_column` is one past the last character."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class Source:
+    """One version (before or after the change) of one file."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.language = language_of(path)
+        self._lines: list[str] | None = None
+        self._memo: dict[str, Any] = {}
+
+    @property
+    def is_stub(self) -> bool:
+        return self.path.endswith(".pyi")
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines without their endings; `lines[n - 1]` is line n."""
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    def line(self, number: int) -> str:
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
+    def memo(self, key: str, factory: Callable[[], T]) -> T:
+        """Compute `factory()` once per source: lets several rules share one analysis of a file."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        value: T = self._memo[key]
+        return value
+
+    # -- Python ---------------------------------------------------------------------------
+
+    @property
+    def cst(self) -> libcst.Module:
+        """The libcst module; raises SourceError when the text is not valid Python."""
+        return self.memo("cst", self._parse_cst)
+
+    def _parse_cst(self) -> libcst.Module:
+        import libcst
+
+        try:
+            return libcst.parse_module(self.text)
+        except libcst.ParserSyntaxError as exc:
+            raise SourceError(f"Python syntax error at line {exc.raw_line}: {exc.message}") from None
+        except (RecursionError, MemoryError) as exc:
+            raise SourceError(f"too deeply nested to parse ({type(exc).__name__})") from None
+
+    def position(self, node: libcst.CSTNode) -> Span:
+        """Where a node of `self.cst` stands; the first call pays for the whole module's positions."""
+        positions = self.memo("positions", self._resolve_positions)
+        rng = positions[node]
+        return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
+
+    def _resolve_positions(self) -> Any:
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+        wrapper = MetadataWrapper(self.cst, unsafe_skip_copy=True)
+        return wrapper.resolve(PositionProvider)
+
+    # -- JavaScript / TypeScript ----------------------------------------------------------
+
+    @property
+    def tree(self) -> tree_sitter.Tree:
+        """The tree-sitter tree (JavaScript, TypeScript or TSX by the file's suffix).
+
+        Raises SourceError when the file has syntax errors: rules never guess over broken code.
+        """
+        return self.memo("tree", self._parse_tree)
+
+    def _parse_tree(self) -> tree_sitter.Tree:
+        import tree_sitter
+
+        parser = tree_sitter.Parser(tree_sitter_language(self.path))
+        tree = parser.parse(self.text.encode("utf-8", "surrogatepass"))
+        if tree.root_node.has_error:
+            raise SourceError(f"{self.language} syntax error near line {_first_error_line(tree)}")
+        return tree
+
+    def node_span(self, node: tree_sitter.Node) -> Span:
+        """A tree-sitter node's region, with columns converted from bytes to code points."""
+        (row, col), (erow, ecol) = node.start_point, node.end_point
+        return Span(row + 1, self._char_column(row, col), erow + 1, self._char_column(erow, ecol))
+
+    def node_text(self, node: tree_sitter.Node) -> str:
+        raw = node.text or b""
+        return raw.decode("utf-8", "surrogatepass")
+
+    def _char_column(self, row: int, byte_col: int) -> int:
+        line = self.line(row + 1)
+        if line.isascii():
+            return byte_col + 1
+        prefix = line.encode("utf-8", "surrogatepass")[:byte_col]
+        return len(prefix.decode("utf-8", "ignore")) + 1
+
+    # -- Comments -------------------------------------------------------------------------
+
+    @property
+    def comments(self) -> tuple[Comment, ...]:
+        """Every real comment in the file, in order; empty for languages without comments."""
+        return self.memo("comments", self._find_comments)
+
+    def _find_comments(self) -> tuple[Comment, ...]:
+        if self.language == "python":
+            return _python_comments(self.text)
+        if self.language in TREE_SITTER_LANGUAGES:
+            return self._tree_sitter_comments()
+        if self.language in HASH_COMMENT_LANGUAGES:
+            return tuple(_hash_comments(self.lines, semicolon=self.language == "ini"))
+        return ()
+
+    def _tree_sitter_comments(self) -> tuple[Comment, ...]:
+        if "//" not in self.text and "/*" not in self.text:
+            return ()
+        import tree_sitter
+
+        query = tree_sitter.Query(tree_sitter_language(self.path), "(comment) @comment")
+        captures = tree_sitter.QueryCursor(query).captures(self.tree.root_node)
+        nodes = sorted(captures.get("comment", []), key=lambda n: n.start_byte)
+        found = []
+        for node in nodes:
+            span = self.node_span(node)
+            found.append(Comment(span.line, span.column, self.node_text(node), span.end_line))
+        return tuple(found)
+
+
+def tree_sitter_language(path: str) -> tree_sitter.Language:
+    import tree_sitter
+
+    if path.endswith(".tsx"):
+        import tree_sitter_typescript
+
+        return tree_sitter.Language(tree_sitter_typescript.language_tsx())
+    if language_of(path) == "typescript":
+        import tree_sitter_typescript
+
+        return tree_sitter.Language(tree_sitter_typescript.language_typescript())
+    import tree_sitter_javascript
+
+    return tree_sitter.Language(tree_sitter_javascript.language())
+
+
+def _first_error_line(tree: tree_sitter.Tree) -> int:
+    node = tree.root_node
+    while True:
+        if node.is_error or node.is_missing:
+            return node.start_point[0] + 1
+        child = next((c for c in node.children if c.has_error or c.is_error or c.is_missing), None)
+        if child is None:
+            return node.start_point[0] + 1
+        node = child
+
+
+def _python_comments(text: str) -> tuple[Comment, ...]:
+    if "#" not in text:
+        return ()
+    found = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                (line, col), (end_line, _) = tok.start, tok.end
+                found.append(Comment(line, col + 1, tok.string, end_line))
+    except (tokenize.TokenError, SyntaxError) as exc:
+        raise SourceError(f"Python tokenize error: {exc}") from None
+    return tuple(found)
+
+
+def _hash_comments(lines: list[str], *, semicolon: bool) -> list[Comment]:
+    """`#` comments of shell-like and config languages: a marker at a word start, outside quotes."""
+    found = []
+    for number, line in enumerate(lines, start=1):
+        if "#" not in line and not (semicolon and ";" in line):
+            continue
+        quote = ""
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if quote:
+                if ch == "\\" and quote == '"':
+                    i += 1  # an escaped character cannot close the string
+                elif ch == quote:
+                    quote = ""
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
+                found.append(Comment(number, i + 1, line[i:], number))
+                break
+            elif semicolon and ch == ";" and not line[:i].strip():
+                found.append(Comment(number, i + 1, line[i:], number))
+                break
+            i += 1
+    return found
