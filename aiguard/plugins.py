@@ -1,14 +1,16 @@
 """Rule discovery through the "aiguard.rules" entry-point group (built-in rules use it too).
 
-An entry point names a module (every concrete Rule subclass defined in it is a rule), a Rule
-class, or a sequence of Rule classes. Plugins load only from installed entry points or from
+An entry point names a module (every concrete Rule subclass defined in it is a rule), a package
+(the rules of each of its public modules), a Rule class, or a sequence of Rule classes. Plugins load only from installed entry points or from
 files named on the command line - never from a path the scanned repository's config names.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import inspect
+import pkgutil
 import sys
 import types
 from collections.abc import Iterable
@@ -39,6 +41,12 @@ def load_rules(plugin_files: Iterable[Path] = ()) -> dict[str, type[Rule]]:
 
 def rules_in(obj: object) -> list[type[Rule]]:
     """The rules an entry point's object provides."""
+    if isinstance(obj, types.ModuleType) and hasattr(obj, "__path__"):
+        found: list[type[Rule]] = []
+        for info in sorted(pkgutil.iter_modules(obj.__path__), key=lambda i: i.name):
+            if not info.name.startswith("_"):
+                found.extend(rules_in(importlib.import_module(f"{obj.__name__}.{info.name}")))
+        return found
     if isinstance(obj, types.ModuleType):
         return [
             cls
