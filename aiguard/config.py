@@ -135,7 +135,9 @@ def _from_file(path: Path, *, in_pyproject: bool) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise AiguardError(f"{path}: invalid TOML: {exc}") from None
     if in_pyproject:
-        table = data.get("tool", {}).get("aiguard", {})
+        table = data.get("tool", {}).get("aiguard")
+        if table is None:
+            return Config()
         where = f"{path.name} [tool.aiguard]"
     else:
         table = data

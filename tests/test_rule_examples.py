@@ -1,0 +1,24 @@
+"""Every registered rule's own examples, run as tests: the Flag cases must be reported exactly
+where they say, the Pass cases (legitimate look-alikes) must stay silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from aiguard.plugins import load_rules
+from aiguard.rule import Example, Rule
+from aiguard.testing import check_example, example_cases
+
+RULES = load_rules()
+
+
+@pytest.mark.parametrize(("rule", "example"), example_cases(RULES.values()))
+def test_rule_example(rule: type[Rule], example: Example) -> None:
+    check_example(rule, example)
+
+
+@pytest.mark.parametrize("rule", list(RULES.values()), ids=list(RULES))
+def test_rule_metadata_is_complete(rule: type[Rule]) -> None:
+    assert rule.metadata_problems() == []
+    assert rule.name == rule.name.lower() and " " not in rule.name
+    assert len(rule.summary) <= 200
