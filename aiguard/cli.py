@@ -44,7 +44,9 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--staged", is_flag=True, help="Check what is staged (HEAD vs index).")
-@click.option("--base", metavar="REV", help="Check everything since the merge base of REV and HEAD.")
+@click.option(
+    "--base", metavar="REV", help="Check everything since the merge base of REV and HEAD."
+)
 @click.option("--all", "all_files", is_flag=True, help="Check every line of every file.")
 @click.option(
     "--format",
@@ -54,7 +56,9 @@ def cli() -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
 @click.option(
     "--fail-on",
     metavar="LEVEL",
@@ -62,7 +66,9 @@ def cli() -> None:
 )
 @click.option("--select", metavar="IDS", help="Only these rules (comma-separated ids or prefixes).")
 @click.option("--ignore", metavar="IDS", help="Skip these rules (comma-separated ids or prefixes).")
-@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Read this config file.")
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), help="Read this config file."
+)
 @click.option("--python", metavar="PATH", help="The project's Python interpreter or virtualenv.")
 @click.option(
     "--no-suppressed",
@@ -76,7 +82,9 @@ def cli() -> None:
     type=click.Path(path_type=Path),
     help="Load rules from this Python file too (repeatable).",
 )
-@click.option("--color/--no-color", default=None, help="Colour text output (default: when a terminal).")
+@click.option(
+    "--color/--no-color", default=None, help="Colour text output (default: when a terminal)."
+)
 def check(
     paths: tuple[str, ...],
     staged: bool,
@@ -115,7 +123,11 @@ def check(
         include_suppressed=not no_suppressed,
         plugin_files=plugin_files,
     )
-    use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    use_color = (
+        color
+        if color is not None
+        else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    )
     report, failed, notes = run_check(options, cwd=Path.cwd(), color=use_color)
     for note in notes:
         click.echo(note, err=True)
@@ -124,7 +136,9 @@ def check(
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def rules(fmt: str) -> None:
     """List every rule: id, name, category, default severity, languages."""
     from aiguard.plugins import load_rules
@@ -150,7 +164,8 @@ def rules(fmt: str) -> None:
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
     for row in table:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[-1]]))
 
 
 @cli.command()
@@ -217,7 +232,11 @@ def _write(report: str, output: Path | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn every failure into an exit status and one line."""
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="aiguard", standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="aiguard",
+            standalone_mode=False,
+        )
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:

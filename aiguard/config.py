@@ -150,7 +150,9 @@ def _from_file(path: Path, *, in_pyproject: bool) -> Config:
 def parse_table(table: Mapping[str, Any], where: str) -> Config:
     unknown = sorted(set(table) - _KEYS)
     if unknown:
-        raise AiguardError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})")
+        raise AiguardError(
+            f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})"
+        )
     config = Config(source=where)
     if "select" in table:
         config = replace(config, select=_ids(table["select"], f"{where} select"))
@@ -161,7 +163,8 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
         config = replace(
             config,
             per_file_ignores={
-                str(glob): _ids(ids, f"{where} per-file-ignores {glob!r}") for glob, ids in pfi.items()
+                str(glob): _ids(ids, f"{where} per-file-ignores {glob!r}")
+                for glob, ids in pfi.items()
             },
         )
     if "severity" in table:
@@ -212,7 +215,9 @@ def _ids(value: Any, where: str) -> tuple[str, ...]:
     ids = _strings(value, where)
     for rule_id in ids:
         if not (rule_id.startswith("AIG") and rule_id[3:].isdigit() and 1 <= len(rule_id) - 3 <= 3):
-            raise AiguardError(f"{where}: {rule_id!r} is not a rule id or prefix (like AIG101 or AIG1)")
+            raise AiguardError(
+                f"{where}: {rule_id!r} is not a rule id or prefix (like AIG101 or AIG1)"
+            )
     return ids
 
 

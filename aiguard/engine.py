@@ -65,7 +65,11 @@ class Engine:
         if change.before is not None:
             before = Source(change.old_path or change.path, change.before)
         changed = _changed_text(change, after, before)
-        interested = [r for r in candidates if r.id not in self._interest or self._interest[r.id].search(changed)]
+        interested = [
+            r
+            for r in candidates
+            if r.id not in self._interest or self._interest[r.id].search(changed)
+        ]
         if not interested:
             return outcome
         context = FileContext(change, project, after, before, is_test)
@@ -92,7 +96,7 @@ class Engine:
         return outcome
 
     def _run_python(
-        self, rule_classes: list[type[Rule]], context: FileContext, outcome: FileOutcome
+        self, rule_classes: Sequence[type[Rule]], context: FileContext, outcome: FileOutcome
     ) -> list[Finding]:
         import libcst
 
@@ -130,7 +134,8 @@ class Engine:
             outcome.notifications.append(
                 Notification(
                     kind="rule-error",
-                    message=f"Python rules {ids} failed on {context.change.path}: {type(exc).__name__}: {exc}",
+                    message=f"Python rules {ids} failed on {context.change.path}: "
+                    f"{type(exc).__name__}: {exc}",
                     path=context.change.path,
                     level=Severity.ERROR,
                 )
@@ -138,7 +143,7 @@ class Engine:
         return []
 
     def _keep(self, raw: list[Finding], change: FileChange, after: Source) -> list[Finding]:
-        """Only what the change introduced, deduplicated, with line text, suppressions and levels."""
+        """What the change introduced, deduplicated, with line text, suppressions, levels."""
         kept: dict[tuple[object, ...], Finding] = {}
         for f in raw:
             if not (f.removal or change.is_changed(f.line)):

@@ -106,7 +106,7 @@ def fingerprint(finding: Finding, occurrence: int) -> str:
 
 
 def with_fingerprints(findings: list[Finding]) -> list[tuple[Finding, str]]:
-    """Pair each finding (in report order) with its fingerprint, counting repeats of the same text."""
+    """Pair each finding (in report order) with its fingerprint, counting repeated texts."""
     seen: dict[tuple[str, str, str], int] = {}
     paired = []
     for f in findings:

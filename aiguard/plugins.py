@@ -1,8 +1,9 @@
 """Rule discovery through the "aiguard.rules" entry-point group (built-in rules use it too).
 
 An entry point names a module (every concrete Rule subclass defined in it is a rule), a package
-(the rules of each of its public modules), a Rule class, or a sequence of Rule classes. Plugins load only from installed entry points or from
-files named on the command line - never from a path the scanned repository's config names.
+(the rules of each of its public modules), a Rule class, or a sequence of Rule classes. Plugins
+load only from installed entry points or from files named on the command line - never from a
+path the scanned repository's config names.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import types
 from collections.abc import Iterable
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import TypeGuard
 
 from aiguard.errors import AiguardError
 from aiguard.rule import Rule
@@ -32,7 +34,9 @@ def load_rules(plugin_files: Iterable[Path] = ()) -> dict[str, type[Rule]]:
         try:
             loaded = ep.load()
         except Exception as exc:  # any error in third-party code: report it, do not crash
-            raise AiguardError(f"rule plugin {origin} failed to load: {type(exc).__name__}: {exc}") from None
+            raise AiguardError(
+                f"rule plugin {origin} failed to load: {type(exc).__name__}: {exc}"
+            ) from None
         _register(registry, origins, rules_in(loaded), origin)
     for path in plugin_files:
         _register(registry, origins, rules_in(_load_file(path)), f"plugin file {path}")
@@ -53,15 +57,22 @@ def rules_in(obj: object) -> list[type[Rule]]:
             for _, cls in inspect.getmembers(obj, inspect.isclass)
             if cls.__module__ == obj.__name__ and _is_concrete_rule(cls)
         ]
-    if inspect.isclass(obj) and _is_concrete_rule(obj):
+    if _is_concrete_rule(obj):
         return [obj]
-    if isinstance(obj, (list, tuple)) and all(inspect.isclass(o) and _is_concrete_rule(o) for o in obj):
-        return list(obj)
+    if isinstance(obj, (list, tuple)):
+        rules = [o for o in obj if _is_concrete_rule(o)]
+        if len(rules) == len(obj):
+            return rules
     raise AiguardError(f"{obj!r} is not a rule module, a Rule class, or a list of Rule classes")
 
 
-def _is_concrete_rule(cls: type) -> bool:
-    return issubclass(cls, Rule) and not inspect.isabstract(cls) and bool(getattr(cls, "id", ""))
+def _is_concrete_rule(cls: object) -> TypeGuard[type[Rule]]:
+    return (
+        inspect.isclass(cls)
+        and issubclass(cls, Rule)
+        and not inspect.isabstract(cls)
+        and bool(getattr(cls, "id", ""))
+    )
 
 
 def _register(
@@ -72,7 +83,9 @@ def _register(
         if problems:
             raise AiguardError(f"rule {rule.__name__} from {origin}: {'; '.join(problems)}")
         if rule.id in registry and registry[rule.id] is not rule:
-            raise AiguardError(f"rule id {rule.id} is defined twice: by {origins[rule.id]} and {origin}")
+            raise AiguardError(
+                f"rule id {rule.id} is defined twice: by {origins[rule.id]} and {origin}"
+            )
         registry[rule.id] = rule
         origins[rule.id] = origin
 
@@ -90,5 +103,7 @@ def _load_file(path: Path) -> types.ModuleType:
     try:
         spec.loader.exec_module(module)
     except Exception as exc:  # the user's plugin code: report, do not crash
-        raise AiguardError(f"plugin file {path} failed to load: {type(exc).__name__}: {exc}") from None
+        raise AiguardError(
+            f"plugin file {path} failed to load: {type(exc).__name__}: {exc}"
+        ) from None
     return module

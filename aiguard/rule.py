@@ -206,7 +206,11 @@ class Rule(abc.ABC):
             if language not in cls.languages:
                 continue
             if cls.scope is Scope.TEST:
-                return f"tests/test_example{suffix}" if language == "python" else f"example.test{suffix}"
+                return (
+                    f"tests/test_example{suffix}"
+                    if language == "python"
+                    else f"example.test{suffix}"
+                )
             return f"example{suffix}"
         if cls.files and "*" not in cls.files[0].replace("*.", ""):
             return cls.files[0]
@@ -223,9 +227,13 @@ class Rule(abc.ABC):
         if rule_id and not RULE_ID.match(rule_id):
             problems.append(f"id {rule_id!r} is not AIG followed by three digits")
         category = getattr(cls, "category", None)
-        if rule_id and isinstance(category, Category) and RULE_ID.match(rule_id):
-            if int(rule_id[3]) != category.hundreds:
-                problems.append(f"id {rule_id} does not match category {category.value}")
+        if (
+            rule_id
+            and isinstance(category, Category)
+            and RULE_ID.match(rule_id)
+            and int(rule_id[3]) != category.hundreds
+        ):
+            problems.append(f"id {rule_id} does not match category {category.value}")
         if not cls.languages and not cls.files:
             problems.append("declares neither languages nor files")
         if not any(isinstance(e, Flag) for e in cls.examples):
@@ -277,8 +285,10 @@ class PythonRule(Rule):
         return dict(
             inspect.getmembers(
                 self,
-                lambda m: inspect.ismethod(m)
-                and (m.__name__.startswith("visit_") or m.__name__.startswith("leave_")),
+                lambda m: (
+                    inspect.ismethod(m)
+                    and (m.__name__.startswith("visit_") or m.__name__.startswith("leave_"))
+                ),
             )
         )
 

@@ -54,7 +54,9 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
         config = replace(config, fail_on=parse_fail_on(options.fail_on, "--fail-on"))
     check_rule_ids(config, set(registry))
     changes.files = [f for f in changes.files if not config.is_excluded(f.path)]
-    project = Project(root, config, overlay={f.path: f.after for f in changes.files}, in_git=changes.in_git)
+    project = Project(
+        root, config, overlay={f.path: f.after for f in changes.files}, in_git=changes.in_git
+    )
     outcome = Engine(list(registry.values()), config).check(changes, project)
     result = RunResult(
         root=str(root),

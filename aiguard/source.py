@@ -138,12 +138,14 @@ class Source:
         try:
             return libcst.parse_module(self.text)
         except libcst.ParserSyntaxError as exc:
-            raise SourceError(f"Python syntax error at line {exc.raw_line}: {exc.message}") from None
+            raise SourceError(
+                f"Python syntax error at line {exc.raw_line}: {exc.message}"
+            ) from None
         except (RecursionError, MemoryError) as exc:
             raise SourceError(f"too deeply nested to parse ({type(exc).__name__})") from None
 
     def position(self, node: libcst.CSTNode) -> Span:
-        """Where a node of `self.cst` stands; the first call pays for the whole module's positions."""
+        """Where a node of `self.cst` stands; the first call pays for all the module's positions."""
         positions = self.memo("positions", self._resolve_positions)
         rng = positions[node]
         return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
@@ -278,10 +280,9 @@ def _hash_comments(lines: list[str], *, semicolon: bool) -> list[Comment]:
                     quote = ""
             elif ch in "'\"":
                 quote = ch
-            elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
-                found.append(Comment(number, i + 1, line[i:], number))
-                break
-            elif semicolon and ch == ";" and not line[:i].strip():
+            elif (ch == "#" and (i == 0 or line[i - 1] in " \t")) or (
+                semicolon and ch == ";" and not line[:i].strip()
+            ):
                 found.append(Comment(number, i + 1, line[i:], number))
                 break
             i += 1

@@ -18,7 +18,7 @@ DIRECTIVE = re.compile(
     r"\baiguard:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?(?P<rest>.*)$", re.IGNORECASE | re.DOTALL
 )
 # What may separate a directive from its reason: "--", an em dash, ":", another "#" comment.
-_REASON_SEPARATORS = re.compile(r"^\s*(?:--|—|–|:|#|//)\s*")
+_REASON_SEPARATORS = re.compile(r"^\s*(?:--|\u2014|\u2013|:|#|//)\s*")  # em and en dashes too
 
 
 @dataclass(frozen=True)

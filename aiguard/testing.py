@@ -1,11 +1,11 @@
 """Run a rule's own examples as tests: built-in and third-party rules use the same helper.
 
-    import pytest
-    from aiguard.testing import example_cases, check_example
+import pytest
+from aiguard.testing import example_cases, check_example
 
-    @pytest.mark.parametrize(("rule", "example"), example_cases([MyRule]))
-    def test_examples(rule, example):
-        check_example(rule, example)
+@pytest.mark.parametrize(("rule", "example"), example_cases([MyRule]))
+def test_examples(rule, example):
+    check_example(rule, example)
 """
 
 from __future__ import annotations
@@ -38,10 +38,17 @@ def line_diff(before: str, after: str) -> tuple[frozenset[int], frozenset[int]]:
 def example_change(path: str, code: str, before: str | None) -> FileChange:
     """The FileChange an example stands for: a new file, or `before` changed into `code`."""
     if before is None:
-        return FileChange(path=path, after=code, changed_lines=frozenset(range(1, len(code.splitlines()) + 1)))
+        return FileChange(
+            path=path, after=code, changed_lines=frozenset(range(1, len(code.splitlines()) + 1))
+        )
     changed, removed = line_diff(before, code)
     return FileChange(
-        path=path, after=code, before=before, old_path=path, changed_lines=changed, removed_lines=removed
+        path=path,
+        after=code,
+        before=before,
+        old_path=path,
+        changed_lines=changed,
+        removed_lines=removed,
     )
 
 
@@ -51,7 +58,9 @@ def run_example(rule: type[Rule], example: Example, config: Config | None = None
     files: Mapping[str, str] = {**example.files, path: example.code}
     config = config or Config()
     project = Project(None, config, overlay=files, in_git=False)
-    return Engine([rule], config).check_file(example_change(path, example.code, example.before), project)
+    return Engine([rule], config).check_file(
+        example_change(path, example.code, example.before), project
+    )
 
 
 def check_example(rule: type[Rule], example: Example) -> None:
@@ -63,7 +72,10 @@ def check_example(rule: type[Rule], example: Example) -> None:
     found = [f for f in outcome.findings if f.rule_id == rule.id]
     if not isinstance(example, Flag):
         if found:
-            raise AssertionError(f"{rule.id} must not flag this example, but reported:\n{_describe(found)}\n---\n{example.code}")
+            raise AssertionError(
+                f"{rule.id} must not flag this example, but reported:\n"
+                f"{_describe(found)}\n---\n{example.code}"
+            )
         return
     lines = sorted(f.line for f in found)
     if lines != sorted(example.lines):
@@ -75,7 +87,9 @@ def check_example(rule: type[Rule], example: Example) -> None:
         if example.message is not None and example.message not in f.message:
             raise AssertionError(f"{rule.id}: message {f.message!r} lacks {example.message!r}")
         if example.severity is not None and f.severity is not example.severity:
-            raise AssertionError(f"{rule.id}: severity {f.severity.value}, expected {example.severity.value}")
+            raise AssertionError(
+                f"{rule.id}: severity {f.severity.value}, expected {example.severity.value}"
+            )
 
 
 def example_cases(rules: Iterable[type[Rule]]) -> list[Any]:

@@ -53,14 +53,23 @@ export function {name}(values: number[], offset = {n}): number[] {{
 
 
 def python_module(index: int, edited: bool) -> str:
-    header = f'"""Module {index} of the benchmark corpus."""\n\nfrom __future__ import annotations\n\nimport math\n'
+    header = (
+        f'"""Module {index} of the benchmark corpus."""\n\n'
+        "from __future__ import annotations\n\nimport math\n"
+    )
     body = "".join(PY_FUNCTION.format(name=f"scale_{index}_{k}", n=k) for k in range(14))
     if edited:
         body = body.replace("result.append(item * factor)", "result.append(item * factor + 1)", 3)
         body += PY_FUNCTION.format(name=f"extra_{index}", n=99)
-        body += "\n\ndef ratio(a: float, b: float) -> float:\n    # guard against a zero divisor\n    return a / b if b else math.inf\n"
+        body += (
+            "\n\ndef ratio(a: float, b: float) -> float:\n"
+            "    # guard against a zero divisor\n"
+            "    return a / b if b else math.inf\n"
+        )
         if index == 0:
-            body += "\n\nvalue = ratio(1, 2)  # type: ignore[arg-type]  # corpus: a reasoned ignore\n"
+            body += (
+                "\n\nvalue = ratio(1, 2)  # type: ignore[arg-type]  # corpus: a reasoned ignore\n"
+            )
     return header + body
 
 
@@ -74,7 +83,16 @@ def ts_module(index: int, edited: bool) -> str:
 
 def git(repo: Path, *args: str) -> None:
     subprocess.run(
-        ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false", *args],
+        [
+            "git",
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
         cwd=repo,
         check=True,
         capture_output=True,
@@ -113,7 +131,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    aiguard = shutil.which("aiguard", path=os.path.dirname(sys.executable)) or shutil.which("aiguard")
+    aiguard = shutil.which("aiguard", path=os.path.dirname(sys.executable)) or shutil.which(
+        "aiguard"
+    )
     if aiguard is None:
         sys.exit("aiguard is not installed in this environment (pip install -e .)")
     with tempfile.TemporaryDirectory(prefix="aiguard-bench-") as tmp:
@@ -126,7 +146,9 @@ def main() -> int:
         bare = median_seconds([sys.executable, "-c", "pass"], repo, args.runs)
     print(f"corpus: 5 Python files ({lines} lines), 2 TypeScript files, staged change in all 7")
     print(f"median of {args.runs} runs (Python {sys.version.split()[0]}, {os.cpu_count()} cores)")
-    print(f"  aiguard check --staged   {check * 1000:7.1f} ms   {check / libcst:5.2f}x import libcst   {check / bare:5.1f}x python -c pass")
+    print(
+        f"  aiguard check --staged   {check * 1000:7.1f} ms   {check / libcst:5.2f}x import libcst   {check / bare:5.1f}x python -c pass"
+    )
     print(f"  python -c 'import libcst'{libcst * 1000:7.1f} ms")
     print(f"  python -c pass           {bare * 1000:7.1f} ms")
     target = 1.5

@@ -94,7 +94,13 @@ def test_path_matches(path: str, patterns: tuple[str, ...], expected: bool) -> N
 
 def test_default_test_paths_classify_tests() -> None:
     config = Config()
-    for path in ("tests/test_x.py", "src/pkg/x_test.py", "conftest.py", "web/a.spec.ts", "e2e/login.ts"):
+    for path in (
+        "tests/test_x.py",
+        "src/pkg/x_test.py",
+        "conftest.py",
+        "web/a.spec.ts",
+        "e2e/login.ts",
+    ):
         assert config.is_test_path(path), path
     for path in ("src/pkg/x.py", "src/contest.py", "web/a.ts", "latest/x.py"):
         assert not config.is_test_path(path), path

@@ -179,7 +179,9 @@ def test_config_select_ignore_per_file_and_severity() -> None:
 
 
 def test_line_text_is_filled_for_fingerprints() -> None:
-    findings, _ = run([PassStatement], example_change("m.py", "if x:\n    pass\n", "if x:\n    y()\n"))
+    findings, _ = run(
+        [PassStatement], example_change("m.py", "if x:\n    pass\n", "if x:\n    y()\n")
+    )
     assert findings[0].line_text == "    pass"
 
 
