@@ -10,13 +10,17 @@ import json
 import os
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from aiguard import __version__
 from aiguard.errors import AiguardError
+
+if TYPE_CHECKING:
+    from aiguard.rule import Rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -137,13 +141,20 @@ def check(
 
 @cli.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
 )
 def rules(fmt: str) -> None:
     """List every rule: id, name, category, default severity, languages."""
     from aiguard.plugins import load_rules
 
     registry = load_rules()
+    if fmt == "markdown":
+        click.echo(rules_markdown(registry), nl=False)
+        return
     if fmt == "json":
         rows = [
             {
@@ -201,6 +212,18 @@ def rule(rule_id: str) -> None:
                 out += ["  before:", _indent(example.before.rstrip("\n"), 4), "  after:"]
             out.append(_indent(example.code.rstrip("\n"), 4))
     click.echo("\n".join(out))
+
+
+def rules_markdown(registry: Mapping[str, type[Rule]]) -> str:
+    """The rule table as Markdown (the README's table is this output)."""
+    lines = [
+        "| id | name | category | severity | what it finds |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in registry.values():
+        summary = r.summary.replace("|", "\\|")
+        lines.append(f"| {r.id} | {r.name} | {r.category.value} | {r.severity.value} | {summary} |")
+    return "\n".join(lines) + "\n"
 
 
 def _languages(rule: type) -> str:
