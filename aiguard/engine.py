@@ -22,6 +22,16 @@ from aiguard.rule import FileContext, FileRule, PythonRule, Rule
 from aiguard.source import Source, SourceError
 
 
+# Below this many files a process pool costs more than it saves.
+PARALLEL_MIN_FILES = 64
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 @dataclass
 class FileOutcome:
     findings: list[Finding] = field(default_factory=list)
@@ -38,15 +48,48 @@ class Engine:
             r.id: re.compile(r.interest, re.MULTILINE) for r in self.rules if r.interest is not None
         }
 
-    def check(self, changes: ChangeSet, project: Project) -> FileOutcome:
-        """Every file of the change set; findings sorted, notifications in file order."""
+    def check(self, changes: ChangeSet, project: Project, *, jobs: int = 1) -> FileOutcome:
+        """Every file of the change set; findings sorted, notifications in file order.
+
+        With jobs > 1 (large --all runs) the files are split by size across forked worker
+        processes, each with its own Project: run-wide caches are built once per worker.
+        """
         outcome = FileOutcome(notifications=list(changes.notifications))
-        for change in changes.files:
+        if jobs > 1 and len(changes.files) >= PARALLEL_MIN_FILES and _can_fork():
+            parts = self._check_parallel(changes.files, project, jobs)
+        else:
+            parts = [self.check_files(changes.files, project)]
+        for part in parts:
+            outcome.findings.extend(part.findings)
+            outcome.notifications.extend(part.notifications)
+        outcome.findings.sort(key=lambda f: f.sort_key)
+        outcome.notifications.sort(key=lambda n: (n.path or "", n.kind, n.message))
+        return outcome
+
+    def check_files(self, files: Sequence[FileChange], project: Project) -> FileOutcome:
+        outcome = FileOutcome()
+        for change in files:
             one = self.check_file(change, project)
             outcome.findings.extend(one.findings)
             outcome.notifications.extend(one.notifications)
-        outcome.findings.sort(key=lambda f: f.sort_key)
         return outcome
+
+    def _check_parallel(
+        self, files: Sequence[FileChange], project: Project, jobs: int
+    ) -> list[FileOutcome]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks: list[list[FileChange]] = [[] for _ in range(jobs)]
+        sizes = [0] * jobs
+        for change in sorted(files, key=lambda c: len(c.after), reverse=True):
+            lightest = sizes.index(min(sizes))
+            chunks[lightest].append(change)
+            sizes[lightest] += len(change.after)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = [pool.submit(self.check_files, chunk, project.fresh()) for chunk in chunks]
+            return [f.result() for f in futures]
 
     def check_file(self, change: FileChange, project: Project) -> FileOutcome:
         outcome = FileOutcome()

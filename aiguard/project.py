@@ -44,6 +44,11 @@ class Project:
         value: T = self._memo[key]
         return value
 
+    def fresh(self) -> Project:
+        """The same project with empty run-wide caches: cheap to send to a worker process."""
+        overlay = self._overlay if self.root is None else {}
+        return Project(self.root, self.config, overlay=overlay, in_git=self.in_git)
+
     def add_overlay(self, files: Mapping[str, str]) -> None:
         self._overlay.update(files)
         if self._files is not None:

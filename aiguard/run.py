@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
     project = Project(
         root, config, overlay={f.path: f.after for f in changes.files}, in_git=changes.in_git
     )
-    outcome = Engine(list(registry.values()), config).check(changes, project)
+    jobs = (os.cpu_count() or 1) if options.mode is Mode.ALL else 1
+    outcome = Engine(list(registry.values()), config).check(changes, project, jobs=jobs)
     result = RunResult(
         root=str(root),
         findings=outcome.findings,

@@ -195,3 +195,21 @@ def test_importing_every_rule_imports_neither_libcst_nor_tree_sitter() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_parallel_check_equals_serial() -> None:
+    from aiguard.changes import ChangeSet
+
+    files = [
+        FileChange(path=f"pkg/m{i:03}.py", after="x = 1\n" * (i % 7) + "pass  # TODO\n")
+        for i in range(80)
+    ]
+    files.append(FileChange(path="pkg/broken.py", after="def f(:\n  pass\n"))
+    changes = ChangeSet(root="/nonexistent", files=files, in_git=False)
+    project = Project(None, Config(), overlay={f.path: f.after for f in files}, in_git=False)
+    engine = Engine([PassStatement, TodoComment], Config())
+    serial = engine.check(changes, project, jobs=1)
+    parallel = engine.check(changes, project, jobs=2)
+    assert parallel.findings == serial.findings
+    assert parallel.notifications == serial.notifications
+    assert len(serial.findings) == 160 and len(serial.notifications) == 1
