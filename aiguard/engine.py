@@ -21,7 +21,6 @@ from aiguard.project import Project
 from aiguard.rule import FileContext, FileRule, PythonRule, Rule
 from aiguard.source import Source, SourceError
 
-
 # Below this many files a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 64
 
