@@ -62,7 +62,9 @@ class Engine:
             outcome.findings.extend(part.findings)
             outcome.notifications.extend(part.notifications)
         outcome.findings.sort(key=lambda f: f.sort_key)
-        outcome.notifications.sort(key=lambda n: (n.path or "", n.kind, n.message))
+        # Each parallel worker has its own Project: a run-wide note can arrive once per worker.
+        unique = dict.fromkeys(outcome.notifications)
+        outcome.notifications = sorted(unique, key=lambda n: (n.path or "", n.kind, n.message))
         return outcome
 
     def check_files(self, files: Sequence[FileChange], project: Project) -> FileOutcome:
@@ -71,6 +73,7 @@ class Engine:
             one = self.check_file(change, project)
             outcome.findings.extend(one.findings)
             outcome.notifications.extend(one.notifications)
+        outcome.notifications.extend(project.notifications)  # run-wide notes (the environment)
         return outcome
 
     def _check_parallel(

@@ -10,9 +10,13 @@ import os
 import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiguard.config import Config
+from aiguard.findings import Notification
+
+if TYPE_CHECKING:
+    from aiguard.environment import TargetEnvironment
 
 T = TypeVar("T")
 MAX_FILE_BYTES = 1024 * 1024
@@ -36,6 +40,8 @@ class Project:
         self._overlay: dict[str, str] = dict(overlay or {})
         self._files: list[str] | None = None if root is not None else sorted(self._overlay)
         self._memo: dict[str, Any] = {}
+        # Run-wide notes from project facts (no Python environment found); the engine reports them.
+        self.notifications: list[Notification] = []
 
     def memo(self, key: str, factory: Callable[[], T]) -> T:
         """Compute `factory()` once per run; `key` should name the rule family that owns it."""
@@ -48,6 +54,18 @@ class Project:
         """The same project with empty run-wide caches: cheap to send to a worker process."""
         overlay = self._overlay if self.root is None else {}
         return Project(self.root, self.config, overlay=overlay, in_git=self.in_git)
+
+    @property
+    def environment(self) -> TargetEnvironment:
+        """The project's Python environment, found and indexed statically on first use."""
+        return self.memo("environment", self._find_environment)
+
+    def _find_environment(self) -> TargetEnvironment:
+        from aiguard.environment import find_environment
+
+        found = find_environment(self.root, self.config.python)
+        self.notifications.extend(Notification("environment", note) for note in found.notices)
+        return found
 
     def add_overlay(self, files: Mapping[str, str]) -> None:
         self._overlay.update(files)
