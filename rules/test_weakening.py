@@ -1,0 +1,201 @@
+"""AIG5xx test-weakening: changes to test code after which the tests can no longer fail.
+
+Every rule reads the test file's before- and after-versions into the same language-neutral
+facts (`_test_weakening_model.FileFacts`, shared by all rules through `Source.memo`) and compares
+them by meaning: a test by its qualified name (`Class.test_x`, `suite > case`), a skip or a
+tautology by its normalized text, a tolerance by its function and the values it compares.
+Something the before-version already had is never reported again, wherever it moved.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from aiguard.findings import Category, Severity
+from aiguard.rule import FileRule, Flag, Pass, Scope
+from aiguard.source import SourceError
+
+from ._test_weakening_model import new_markers
+
+if TYPE_CHECKING:
+    from aiguard.source import Source
+
+    from ._test_weakening_model import FileFacts
+
+LANGUAGES = frozenset({"python", "javascript", "typescript"})
+
+
+def read_facts(source: Source) -> FileFacts:
+    """The tests of one version of a file, read once and shared by every AIG5xx rule."""
+    if source.language == "python":
+        from ._test_weakening_python import read_python
+
+        return source.memo("test-weakening", lambda: read_python(source))
+    from ._test_weakening_script import read_script
+
+    return source.memo("test-weakening", lambda: read_script(source))
+
+
+class WeakeningRule(FileRule):
+    """What the AIG5xx rules share: the scope, the facts of both versions, reporting at a node."""
+
+    category: ClassVar[Category] = Category.TEST_WEAKENING
+    scope: ClassVar[Scope] = Scope.TEST
+    languages: ClassVar[frozenset[str]] = LANGUAGES
+
+    @property
+    def facts(self) -> FileFacts:
+        return read_facts(self.after)
+
+    @property
+    def before_facts(self) -> FileFacts | None:
+        """The before-version's facts; None for a new file, and for a before-version that does
+        not parse (there is nothing reliable to compare with, so the file counts as new)."""
+        before = self.before
+        if before is None or before.language != self.after.language:
+            return None
+        try:
+            return read_facts(before)
+        except SourceError:
+            return None
+
+    def report_at(
+        self,
+        facts: FileFacts,
+        anchor: object,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        removal: bool = False,
+    ) -> None:
+        span = facts.span(anchor)
+        self.report_line(
+            span.line,
+            message,
+            column=span.column,
+            end_line=span.end_line,
+            end_column=span.end_column,
+            severity=severity,
+            removal=removal,
+        )
+
+
+class SkippedOrFocusedTest(WeakeningRule):
+    id = "AIG501"
+    name = "skipped-or-focused-test"
+    summary = "A test is skipped, expected to fail, left as a to-do, or focused with `.only`."
+    rationale = (
+        "A skipped or xfail test cannot fail, so whatever it protected is now unprotected; when "
+        "an assistant cannot make a test pass, skipping it is the quickest way to a green run. "
+        "A focused test (`.only`, `fit`, `fdescribe`) is worse: every other test in the file "
+        "silently stops running."
+    )
+    fix = (
+        "Fix the code or the test instead. If the test truly cannot run in some environment, "
+        "skip it conditionally and say why (`@pytest.mark.skipif(sys.platform == 'win32', "
+        "reason=...)`, `pytest.importorskip('numpy')`, `it.skipIf(!hasGit)`). Remove `.only`."
+    )
+    interest = (
+        r"skip|Skip|xfail|expectedFailure|\.only\b|\.todo\b|\.fixme\b|\.failing\b"
+        r"|\b[xf](?:it|test|describe|context|specify)\s*\(|\b(?:it|test|specify)\s*\(\s*['\"`]"
+    )
+    examples = (
+        Flag(
+            "import pytest\n\n@pytest.mark.skip(reason='flaky')\ndef test_total():\n"
+            "    assert total([1, 2]) == 3\n",
+            line=3,
+            before="import pytest\n\ndef test_total():\n    assert total([1, 2]) == 3\n",
+        ),
+        Flag(
+            "import pytest\n\n@pytest.mark.xfail\ndef test_total():\n    assert total([1]) == 1\n",
+            line=3,
+        ),
+        Flag(
+            "import pytest\n\n@pytest.mark.skipif(True, reason='flaky')\ndef test_a():\n"
+            "    assert a()\n\n@pytest.mark.skipif(sys.platform == 'win32')\ndef test_b():\n"
+            "    assert b()\n",
+            line=(3, 7),
+        ),
+        Flag(
+            "import pytest\n\ndef test_parse():\n    pytest.skip('broken since the refactor')\n"
+            "    assert parse('1') == 1\n",
+            line=4,
+        ),
+        Flag(
+            "import unittest\n\nclass TestParse(unittest.TestCase):\n"
+            "    @unittest.expectedFailure\n    def test_parse(self):\n"
+            "        self.assertEqual(parse('1'), 1)\n\n    def test_other(self):\n"
+            "        self.skipTest('later')\n",
+            line=(4, 9),
+        ),
+        Flag(
+            "import pytest\n\n"
+            "@pytest.mark.parametrize('n', [1, pytest.param(2, marks=pytest.mark.skip)])\n"
+            "def test_n(n):\n    assert n > 0\n",
+            line=3,
+        ),
+        Flag(
+            "import pytest\n\npytestmark = pytest.mark.skip(reason='slow')\n\ndef test_a():\n"
+            "    assert a()\n",
+            line=3,
+        ),
+        Flag(
+            "describe('cart', () => {\n  it.skip('adds', () => {\n    expect(add(1, 2)).toBe(3);\n"
+            "  });\n  xit('removes', () => {\n    expect(remove(1)).toBe(0);\n  });\n"
+            "  test.todo('empties');\n});\n",
+            line=(2, 5, 8),
+            path="cart.test.js",
+        ),
+        Flag(
+            "describe('cart', () => {\n  it.only('adds', () => {\n    expect(add(1, 2)).toBe(3);\n"
+            "  });\n});\nfdescribe('totals', () => {\n  fit('sums', () => {\n"
+            "    expect(sum([1])).toBe(1);\n  });\n});\n",
+            line=(2, 6, 7),
+            path="cart.test.ts",
+            severity=Severity.ERROR,
+        ),
+        Pass(
+            "import sys\nimport pytest\n\n"
+            "@pytest.mark.skipif(sys.platform == 'win32', reason='no fork on Windows')\n"
+            "def test_fork():\n    assert fork() > 0\n\n"
+            "@pytest.mark.skipif(sys.version_info < (3, 11), reason='needs tomllib')\n"
+            "def test_toml():\n    assert load() == {}\n\n"
+            "def test_numpy():\n    np = pytest.importorskip('numpy')\n"
+            "    assert np.zeros(1)[0] == 0\n",
+        ),
+        Pass(
+            "import shutil\nimport unittest\nimport pytest\n\nHAS_GIT = shutil.which('git')\n\n"
+            "class TestGit(unittest.TestCase):\n"
+            "    @unittest.skipIf(not HAS_GIT, 'needs git')\n    def test_log(self):\n"
+            "        self.assertTrue(log())\n\n"
+            "def test_db():\n    if not DB_URL:\n        pytest.skip('no database configured')\n"
+            "    assert query() == []\n",
+        ),
+        Pass(
+            "import pytest\n\n@pytest.mark.skip(reason='flaky')\ndef test_total():\n"
+            "    assert total([1, 2, 3]) == 6\n",
+            before="import pytest\n\n@pytest.mark.skip(reason='flaky')\ndef test_total():\n"
+            "    assert total([1, 2]) == 3\n",
+        ),
+        Pass(
+            "const itIfGit = hasGit ? it : it.skip;\n"
+            "describe('repo', () => {\n  itIfGit('logs', () => {\n"
+            "    expect(log()).toEqual([]);\n  });\n"
+            "  it.skipIf(process.platform === 'win32')('forks', () => {\n"
+            "    expect(fork()).toBeGreaterThan(0);\n  });\n"
+            "  test('only one', () => {\n    expect(only([1])).toBe(1);\n  });\n});\n",
+            path="repo.test.ts",
+        ),
+        Pass(
+            "test('firefox only', async ({ page, browserName }) => {\n"
+            "  test.skip(browserName !== 'firefox', 'Firefox-specific');\n"
+            "  await expect(page).toHaveTitle('x');\n});\n",
+            path="e2e/title.spec.ts",
+        ),
+    )
+
+    def check(self) -> None:
+        facts = self.facts
+        for marker in new_markers(facts, self.before_facts, ("skip", "focus")):
+            severity = Severity.ERROR if marker.kind == "focus" else None
+            self.report_at(facts, marker.anchor, marker.message, severity=severity)
