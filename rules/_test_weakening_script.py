@@ -191,7 +191,10 @@ class _ScriptReader:
             )
         if context.case is not None and chain:
             self._in_test(node, chain, args, context)
-        if chain and chain[-1] in ITERATING_METHODS:
+        prop = (
+            callee.child_by_field_name("property") if callee.type == "member_expression" else None
+        )
+        if prop is not None and self.text(prop) in ITERATING_METHODS:
             inner = _with(context, looped=True)
             return [(callee, context), (arguments, inner)]
         return None

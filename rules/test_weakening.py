@@ -20,7 +20,7 @@ from ._test_weakening_model import new_markers
 if TYPE_CHECKING:
     from aiguard.source import Source
 
-    from ._test_weakening_model import FileFacts
+    from ._test_weakening_model import Case, FileFacts
 
 LANGUAGES = frozenset({"python", "javascript", "typescript"})
 
@@ -199,3 +199,140 @@ class SkippedOrFocusedTest(WeakeningRule):
         for marker in new_markers(facts, self.before_facts, ("skip", "focus")):
             severity = Severity.ERROR if marker.kind == "focus" else None
             self.report_at(facts, marker.anchor, marker.message, severity=severity)
+
+
+class AssertionsRemoved(WeakeningRule):
+    id = "AIG502"
+    name = "assertions-removed"
+    summary = "A test that still exists lost assertions, or was emptied."
+    rationale = (
+        "Deleting the assertion that fails is the cheapest way to make a test pass: the test "
+        "keeps its name and still shows up green, but no longer checks what it used to. A "
+        "test whose body was replaced by `pass` checks nothing at all."
+    )
+    fix = (
+        "Keep the assertions and fix the code, or change them to the new correct expectation. "
+        "If an assertion is truly obsolete, say why in the change's description."
+    )
+    interest = r"assert|expect|raises|warns|check|verify|should|fail|\bpass\b|\.\.\.|\{\s*\}"
+    examples = (
+        Flag(
+            "def test_total():\n    cart = Cart([1, 2])\n    assert cart.total() == 3\n",
+            line=1,
+            before=(
+                "def test_total():\n    cart = Cart([1, 2])\n    assert cart.total() == 3\n"
+                "    assert cart.count() == 2\n    assert not cart.empty\n"
+            ),
+            message="lost 2 of its 3 assertions",
+        ),
+        Flag(
+            "import unittest\n\nclass TestCart(unittest.TestCase):\n"
+            "    def test_total(self):\n        pass\n",
+            line=4,
+            before=(
+                "import unittest\n\nclass TestCart(unittest.TestCase):\n"
+                "    def test_total(self):\n        self.assertEqual(Cart([1]).total(), 1)\n"
+            ),
+            message="emptied",
+        ),
+        Flag(
+            "def test_parse():\n    result = parse('1 + 2')\n",
+            line=1,
+            before="def test_parse():\n    result = parse('1 + 2')\n    assert result == 3\n",
+            message="no longer asserts anything",
+        ),
+        Flag(
+            "describe('cart', () => {\n  it('totals', () => {\n    const cart = new Cart([1, 2]);\n"
+            "    expect(cart.total()).toBe(3);\n  });\n  it('counts', () => {});\n});\n",
+            line=(2, 6),
+            before=(
+                "describe('cart', () => {\n  it('totals', () => {\n"
+                "    const cart = new Cart([1, 2]);\n"
+                "    expect(cart.total()).toBe(3);\n    expect(cart.count()).toBe(2);\n  });\n"
+                "  it('counts', () => {\n    expect(new Cart([]).count()).toBe(0);\n  });\n});\n"
+            ),
+            path="cart.test.ts",
+        ),
+        Pass(
+            "def test_total():\n    assert Cart([1, 2]).total() == 3\n"
+            "    assert Cart([]).total() == 0\n",
+            before=(
+                "def test_total():\n    assert Cart([1, 2]).total() == 3\n"
+                "    assert Cart([1]).total() == 1\n"
+            ),
+        ),
+        Pass(
+            "import pytest\n\n@pytest.mark.parametrize(('items', 'total'), [([1], 1), ([1, 2], 3), "
+            "([], 0)])\ndef test_total(items, total):\n    assert Cart(items).total() == total\n",
+            before=(
+                "import pytest\n\ndef test_total():\n    assert Cart([1]).total() == 1\n"
+                "    assert Cart([1, 2]).total() == 3\n    assert Cart([]).total() == 0\n"
+            ),
+        ),
+        Pass(
+            "CASES = [([1], 1), ([1, 2], 3)]\n\ndef _totals(items, total):\n"
+            "    assert Cart(items).total() == total\n"
+            "    assert Cart(items).count() == len(items)\n\n"
+            "def test_total():\n    for items, total in CASES:\n        _totals(items, total)\n",
+            before=(
+                "CASES = [([1], 1), ([1, 2], 3)]\n\ndef test_total():\n"
+                "    assert Cart([1]).total() == 1\n    assert Cart([1]).count() == 1\n"
+            ),
+        ),
+        Pass(
+            "describe('cart', () => {\n  it('totals', () => {\n"
+            "    [[[1], 1], [[1, 2], 3]].forEach(([items, total]) => {\n"
+            "      expect(new Cart(items).total()).toBe(total);\n    });\n  });\n});\n",
+            path="cart.test.js",
+            before=(
+                "describe('cart', () => {\n  it('totals', () => {\n"
+                "    expect(new Cart([1]).total()).toBe(1);\n"
+                "    expect(new Cart([1, 2]).total()).toBe(3);\n  });\n});\n"
+            ),
+        ),
+    )
+
+    def check(self) -> None:
+        before = self.before_facts
+        if before is None:
+            return
+        after = self.facts
+        for name, new in after.tests.items():
+            old = before.tests.get(name)
+            if old is None:
+                continue
+            label = _short(name)
+            if new.empty and not old.empty:
+                message = f"test `{label}` was emptied: its body no longer does anything"
+                self.report_at(after, new.anchor, message, removal=True)
+                continue
+            had, has = before.total_assertions(name), after.total_assertions(name)
+            if has >= had or _consolidated(old, new, had, has):
+                continue
+            if has == 0:
+                message = f"test `{label}` no longer asserts anything (it had {_count(had)})"
+            else:
+                message = f"test `{label}` lost {had - has} of its {_count(had)}"
+            self.report_at(after, new.anchor, message, removal=True)
+
+
+def _consolidated(old: Case, new: Case, had: int, has: int) -> bool:
+    """Assertions folded into a loop or a parametrization: fewer written, as many run."""
+    if new.looped and not old.looped:
+        return True
+    if new.cases is None:
+        return old.cases is not None
+    if old.cases is None or new.cases <= old.cases:
+        return False
+    return has * new.cases >= had * old.cases
+
+
+def _count(assertions: int) -> str:
+    return f"{assertions} assertion" + ("" if assertions == 1 else "s")
+
+
+def _short(name: str) -> str:
+    """A test's own name without its class or suite path."""
+    return (
+        name.rsplit(" > ", 1)[-1].rsplit(".", 1)[-1] if " > " in name else name.rsplit(".", 1)[-1]
+    )
