@@ -16,6 +16,7 @@ from aiguard.rule import FileRule, Flag, Pass, Scope
 from aiguard.source import SourceError
 
 from ._test_weakening_model import new_markers
+from ._test_weakening_project import calls_test_helper
 
 if TYPE_CHECKING:
     from aiguard.source import Source
@@ -335,4 +336,112 @@ def _short(name: str) -> str:
     """A test's own name without its class or suite path."""
     return (
         name.rsplit(" > ", 1)[-1].rsplit(".", 1)[-1] if " > " in name else name.rsplit(".", 1)[-1]
+    )
+
+
+class TestWithoutAssertion(WeakeningRule):
+    id = "AIG503"
+    name = "test-without-assertion"
+    summary = "A new or changed test asserts nothing."
+    rationale = (
+        "A test without an assertion passes as long as nothing raises: it covers lines without "
+        "checking any result, so coverage rises while nothing is verified. Generated tests "
+        "often call the code and stop there."
+    )
+    fix = (
+        "Assert on the result (`assert`, `self.assert*`, `pytest.raises`, `expect(...)`, "
+        "`assert.*`), or call a helper that does (a function named `assert*`/`check*`/"
+        "`verify*`/`expect*`, a mock's `assert_called*`, a snapshot matcher)."
+    )
+    # Any edit inside a test can leave it without assertions, whatever the edited line says;
+    # the rule only runs on test files, and the facts it reads are shared with AIG501-AIG507.
+    interest = None
+    precision = "medium"
+    examples = (
+        Flag(
+            "from shop.cart import Cart\n\ndef test_total():\n    cart = Cart([1, 2])\n"
+            "    cart.total()\n",
+            line=3,
+        ),
+        Flag(
+            "import { total } from '../src/cart';\n\ntest('totals the cart', () => {\n"
+            "  total([1, 2]);\n});\n",
+            line=3,
+            path="test/cart.test.ts",
+        ),
+        Flag(
+            "def test_export(tmp_path):\n    export(tmp_path / 'out.csv', rows=[1, 2])\n",
+            line=2,
+            before="def test_export(tmp_path):\n    export(tmp_path / 'out.csv')\n",
+            message="asserts nothing",
+        ),
+        Pass(
+            "import pytest\nfrom unittest import mock\n\n"
+            "def test_raises():\n    with pytest.raises(ValueError):\n        parse('')\n\n"
+            "def test_calls():\n    sink = mock.Mock()\n    emit(sink)\n"
+            "    sink.write.assert_called_once_with('x')\n\n"
+            "def test_roundtrip():\n    verify_roundtrip({'a': 1})\n\n"
+            "def test_speed(benchmark):\n    benchmark(parse, '1 + 2')\n",
+        ),
+        Pass(
+            "from tests.helpers import roundtrip\n\ndef _same(a, b):\n    assert a == b\n\n"
+            "def test_local():\n    _same(parse('1'), 1)\n\n"
+            "def test_shared():\n    roundtrip({'a': 1})\n",
+            files={
+                "tests/helpers.py": "def roundtrip(value):\n    assert load(dump(value)) == value\n"
+            },
+        ),
+        Pass(
+            "describe('cart', () => {\n  it('renders', () => {\n"
+            "    expect(render(<Cart />)).toMatchSnapshot();\n  });\n"
+            "  it('checks', () => {\n    expectValid(total([1]));\n  });\n"
+            "  test('ava style', (t) => {\n    t.is(total([1]), 1);\n  });\n});\n",
+            path="cart.test.tsx",
+        ),
+        Pass(
+            "def test_smoke():\n    main(['--help'])\n\ndef test_total():\n"
+            "    assert total([1, 2]) == 3\n",
+            before="def test_smoke():\n    main(['--help'])\n\ndef test_total():\n"
+            "    assert total([1]) == 1\n",
+        ),
+    )
+
+    def check(self) -> None:
+        after, before = self.facts, self.before_facts
+        for name, case in after.tests.items():
+            if case.uses_benchmark or after.total_assertions(name) > 0:
+                continue
+            old = before.tests.get(name) if before is not None else None
+            if old is None:
+                if before is not None and _renamed(case, before, after):
+                    continue
+                line: int | None = after.span(case.anchor).line
+                message = f"new test `{_short(name)}` asserts nothing: it passes unless it raises"
+            elif before is not None and before.total_assertions(name) > 0:
+                continue  # it lost its assertions: AIG502
+            else:
+                line = self._first_changed_line(after, case)
+                message = (
+                    f"test `{_short(name)}`, changed here, asserts nothing: it passes unless it "
+                    "raises"
+                )
+            if line is None or calls_test_helper(self.project, case.targets):
+                continue
+            self.report_line(line, message)
+
+    def _first_changed_line(self, facts: FileFacts, case: Case) -> int | None:
+        """The test's def line if the change touched it, else the first line it touched."""
+        changed = self.context.change.changed_lines
+        anchor_line = facts.span(case.anchor).line
+        if changed is None or anchor_line in changed:
+            return anchor_line
+        first = facts.span(case.first_anchor).line
+        last = facts.span(case.node).end_line
+        return next((n for n in range(first, last + 1) if n in changed), None)
+
+
+def _renamed(case: Case, before: FileFacts, after: FileFacts) -> bool:
+    """A test whose body the before-version had under a name the after-version dropped."""
+    return any(
+        old.body == case.body and old.name not in after.tests for old in before.tests.values()
     )
