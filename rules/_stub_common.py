@@ -1,0 +1,202 @@
+"""What the stub rules (AIG4xx) share: comment vocabularies and the run-wide class indexes.
+
+The class indexes answer one question, "does a subclass in this repository override this
+method?", which separates a base class's `raise NotImplementedError` (an interface the
+subclasses fill in) from a stub. They are built once per run, and only when a rule meets a
+candidate, with `ast` for Python and tree-sitter for JavaScript/TypeScript.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from aiguard.source import TREE_SITTER_LANGUAGES, Source, SourceError, language_of
+
+from . import _treesitter_helpers as ts
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+    from aiguard.project import Project
+
+    _Reader = Callable[[Project, str], Iterator["ClassFacts"]]
+
+# Comments that admit the code is not the real thing. Curated: each phrase is one that a
+# finished implementation has no reason to carry. Matched case-insensitively, comments only.
+PLACEHOLDER_PHRASES = (
+    r"in a real(?:[- ]world)? (?:implementation|app|application|system|project|scenario|"
+    r"setting|environment|codebase|deployment|world|version|product|service)",
+    r"in (?:a )?production(?: \w+)?,? (?:you|we|one|this|it)(?:'d| would| should| will| might)",
+    r"simplified (?:version|implementation|logic|placeholder)",
+    r"for now,? (?:we |i )?(?:just|simply)\b",
+    r"placeholder (?:implementation|logic|code|value|data|function|method|response|result|"
+    r"body|return|for)",
+    r"(?:this is|just|only|as) (?:a |an )?placeholder",
+    r"^placeholder\b",
+    r"(?:mock|dummy|stub|fake|toy) implementation",
+    r"\b(?:todo|fixme|xxx)\b[:\s-]*implement",
+    r"(?:replace|swap) (?:this |it )?with (?:a |an |the )?(?:real|actual|proper)",
+    r"(?:real|actual|your) (?:code|logic|implementation) (?:goes )?here",
+    r"(?:logic|implementation|code) (?:would|will|should) go here",
+)
+PLACEHOLDER = re.compile("|".join(f"(?:{p})" for p in PLACEHOLDER_PHRASES), re.IGNORECASE)
+# A marker that says a body is unfinished: TODO-style tags or a placeholder phrase.
+UNFINISHED = re.compile(
+    r"\b(?:TODO|FIXME|XXX|TBD)\b|\bimplement|\bplaceholder|\bstub\b|\bdummy\b|\bfor now\b",
+    re.IGNORECASE,
+)
+# Words that state an empty body is on purpose, even in a short comment.
+_INTENT = re.compile(
+    r"\b(?:intentional(?:ly)?|deliberate(?:ly)?|on purpose|no-?op|nothing to do|ignor(?:e|ed|ing)|"
+    r"best[- ]effort|expected|harmless|optional|safe to|by design|not needed|unused)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_MARKERS = re.compile(r"^\s*(?:#+|//+|/\*+|\*+)|\*+/\s*$")
+
+
+def comment_body(text: str) -> str:
+    """A comment without its markers (`#`, `//`, `/* */`)."""
+    lines = [_MARKERS.sub("", line).strip() for line in text.splitlines()]
+    return " ".join(line for line in lines if line)
+
+
+def is_unfinished(text: str) -> bool:
+    body = comment_body(text)
+    return bool(UNFINISHED.search(body) or PLACEHOLDER.search(body))
+
+
+def explains(text: str) -> bool:
+    """A comment that says why an empty body or a swallowed error is deliberate.
+
+    Three words or more, or an intent word (`intentionally`, `no-op`, `ignore`, `best effort`),
+    and no TODO/placeholder marker: `# nothing to clean up, the pipe is gone` explains;
+    `# TODO` and `# noqa` do not.
+    """
+    body = comment_body(text)
+    if not body or is_unfinished(text):
+        return False
+    return len(_WORD.findall(body)) >= 3 or bool(_INTENT.search(body))
+
+
+# -- Python classes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassFacts:
+    """One class of the repository: its name, its bases' last name segments, its methods."""
+
+    name: str
+    bases: tuple[str, ...]
+    methods: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ClassIndex:
+    """Every class by base name, to find the subclasses of a class (by name, transitively)."""
+
+    children: Mapping[str, tuple[ClassFacts, ...]]
+
+    def overridden(self, class_name: str, method: str) -> bool:
+        """Whether some subclass of `class_name` (at any depth) defines `method`."""
+        seen = {class_name}
+        queue = [class_name]
+        while queue:
+            for child in self.children.get(queue.pop(), ()):
+                if method in child.methods and child.name != class_name:
+                    return True
+                if child.name not in seen:
+                    seen.add(child.name)
+                    queue.append(child.name)
+        return False
+
+
+def python_class_index(project: Project) -> ClassIndex:
+    return project.memo("stub:python-class-index", lambda: _index(project, _python_classes))
+
+
+def js_class_index(project: Project) -> ClassIndex:
+    return project.memo("stub:js-class-index", lambda: _index(project, _js_classes))
+
+
+def _index(project: Project, reader: _Reader) -> ClassIndex:
+    children: dict[str, list[ClassFacts]] = {}
+    for path in project.files:
+        for facts in reader(project, path):
+            for base in facts.bases:
+                children.setdefault(base, []).append(facts)
+    return ClassIndex({base: tuple(found) for base, found in children.items()})
+
+
+def _python_classes(project: Project, path: str) -> Iterator[ClassFacts]:
+    if language_of(path) != "python":
+        return
+    text = project.read_text(path)
+    if text is None or "class" not in text:
+        return
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # An unparsable file defines no subclass we could see; its own change is reported as a
+        # parse error when it is checked.
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            bases = tuple(b for b in (_last_name(base) for base in node.bases) if b)
+            methods = frozenset(
+                item.name
+                for item in node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            )
+            yield ClassFacts(node.name, bases, methods)
+
+
+def _last_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _js_classes(project: Project, path: str) -> Iterator[ClassFacts]:
+    if language_of(path) not in TREE_SITTER_LANGUAGES:
+        return
+    text = project.read_text(path)
+    if text is None or "extends" not in text:
+        return
+    try:
+        root = Source(path, text).tree.root_node
+    except SourceError:
+        return  # as for Python: a file that does not parse shows no subclass
+    for node in ts.walk(root):
+        if node.type in {"class_declaration", "class", "abstract_class_declaration"}:
+            facts = js_class_facts(node)
+            if facts is not None:
+                yield facts
+
+
+def js_class_facts(node: tree_sitter.Node) -> ClassFacts | None:
+    """Name, base and method names of a JS/TS class node (None for an anonymous class)."""
+    name = node.child_by_field_name("name")
+    body = node.child_by_field_name("body")
+    if name is None or body is None:
+        return None
+    bases: tuple[str, ...] = ()
+    heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+    if heritage is not None:
+        match = re.search(r"\bextends\s+([\w$.]+)", ts.text(heritage))
+        if match:
+            bases = (match.group(1).rsplit(".", 1)[-1],)
+    methods = set()
+    for member in body.named_children:
+        member_name = member.child_by_field_name("name")
+        if member_name is not None:
+            methods.add(ts.text(member_name))
+    return ClassFacts(ts.text(name), bases, frozenset(methods))
