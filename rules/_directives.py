@@ -106,9 +106,8 @@ class _Ctx:
 
     def only_comments_above(self) -> bool:
         """Nothing but blank lines and `#` comments (shebang, encoding) before this comment."""
-        return self.standalone and all(
-            not line.strip() or line.lstrip().startswith("#")
-            for line in self.source.lines[: self.comment.line - 1]
+        return self.standalone and self.comment.line <= self.source.memo(
+            "aiguard_rules.directives.first_code_line", lambda: _first_code_line(self.source)
         )
 
     def comment_above(self) -> str:
@@ -121,6 +120,14 @@ class _Ctx:
         if self.source.line(above.line)[: above.column - 1].strip():
             return ""
         return "" if _ANY_KEYWORD.search(above.text) else above.text
+
+
+def _first_code_line(source: Source) -> int:
+    """The first line that is neither blank nor a `#` comment (one past the end if none)."""
+    for number, line in enumerate(source.lines, start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            return number
+    return len(source.lines) + 1
 
 
 # -- reasons ------------------------------------------------------------------------------
@@ -144,7 +151,7 @@ _CODE_LIKE = re.compile(
     r"^(?:[A-Za-z]{1,5}\d{2,5}|[A-Z][A-Z0-9]*_[A-Z0-9_]+|report[A-Z]\w*|[\w@.-]*/[\w@./-]*"
     r"|no-[a-z0-9-]+|<[^>]*>)$"
 )
-_SEPARATORS = re.compile("^[\\s\\-\u2013\u2014:;,#/*.]+|[\\s\\-\u2013\u2014:;,#/*]+$")
+_SEPARATORS = " \t\r\n-\u2013\u2014:;,#/*."
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 # A `#` or `//` that starts another comment (not `#123`, an issue number inside a reason).
 _COMMENT_MARK = re.compile(r"(?:^|(?<=\s))#(?!\d)|(?<!:)//")
@@ -158,7 +165,7 @@ def clean_reason(text: str, codes: tuple[str, ...] = ()) -> str:
     punctuation do not explain anything.
     """
     parts = [p for p in _COMMENT_MARK.split(text) if p.strip() and not _OTHER_PRAGMA.match(p)]
-    joined = " ".join(_SEPARATORS.sub("", p.strip()) for p in parts).strip()
+    joined = " ".join(p.strip(_SEPARATORS) for p in parts).strip()
     joined = re.sub(r"@preserve\b|@license\b", "", joined).strip()
     own = {c.lower() for c in codes}
     meaningful = []
@@ -449,14 +456,14 @@ _ESLINT = re.compile(
 )
 _ESLINT_ENABLE = re.compile(r"(?:eslint|oxlint)-enable(?=\s|$)")
 _ESLINT_CONFIG = re.compile(r"eslint\s+(?P<rules>\S.*)$", re.DOTALL)
-_ESLINT_OFF = re.compile(r"""["']?(?P<rule>[@\w/.-]+)["']?\s*:\s*\[?\s*(?:(["'])off\2|off\b|0\b)""")
+_ESLINT_OFF = re.compile(
+    r"""["']?(?P<rule>[@\w/.-]{1,200})["']?\s*:\s*\[?\s*(?:(["'])off\2|off\b|0\b)"""
+)
 _TS_LINE = re.compile(r"^///?\s*@(?P<kw>ts-expect-error|ts-ignore)")
 _TS_BLOCK = re.compile(r"^(?:/|\*)*\s*@(?P<kw>ts-expect-error|ts-ignore)")
-_TS_NOCHECK = re.compile(r"^(?:///?|/\*+|\s*\*)?\s*@ts-nocheck\b", re.MULTILINE)
+_TS_NOCHECK = re.compile(r"^(?:///?|/\*+|[ \t]*\*)?[ \t]*@ts-nocheck\b", re.MULTILINE)
 _BIOME = re.compile(r"biome-ignore(?P<kind>-all|-start|-end)?(?=[\s:]|$)")
-_BIOME_TARGETS = re.compile(
-    r"\s*(?P<targets>(?:[A-Za-z]+(?:/[\w-]+)*(?:\([^)]*\))?\s*)+)(?::(?P<why>.*))?$", re.DOTALL
-)
+_BIOME_TARGET = re.compile(r"^[A-Za-z]+(?:/[\w-]+){0,2}(?:\([^)]*\))?$")
 _ISTANBUL = re.compile(r"istanbul\s+ignore\s+(?P<kw>if|else|next|file)(?=\W|$)")
 _C8 = re.compile(r"^/\* (?P<tool>[cv]8) ignore (?P<kw>next(?: \d+)?|start|if|else|file)(?![\w-])")
 
@@ -635,16 +642,20 @@ def _biome_hits(stripped: str, offset: int, text: str) -> Iterator[_Hit]:
     m = _BIOME.match(stripped)
     if m is None or m.group("kind") == "-end":
         return
-    targets_m = _BIOME_TARGETS.match(stripped[m.end() :])
-    if targets_m is None:
-        return
-    targets = tuple(targets_m.group("targets").split())
+    rest = stripped[m.end() :]
+    head, colon, why = rest.partition(":")
+    targets: list[str] = []
+    for token in head.split():
+        if not _BIOME_TARGET.match(token):
+            break
+        targets.append(token)
     checks = tuple(t for t in targets if t.split("/")[0].split("(")[0] in ("lint", "syntax"))
     if not checks:
         return  # format and assist suppressions do not silence a check
-    end = offset + m.end() + targets_m.end("targets")
+    last = targets[-1]
+    end = offset + m.end() + head.index(last) + len(last)
     shown = text[:end].rstrip() + (" */" if text.startswith("/*") else "")
-    why = targets_m.group("why") or ""
+    why = why if colon and len(targets) == len(head.split()) else ""
     kind = m.group("kind")
     if kind == "-all":
         effect = f"silences Biome {_list(checks)} for the whole file"
