@@ -162,5 +162,11 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
+def display(text: str, limit: int = 80) -> str:
+    """Code for a message: on one line, and shortened when long."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
 def format_number(value: float) -> str:
     return f"{value:g}"

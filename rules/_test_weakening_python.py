@@ -28,6 +28,7 @@ from ._test_weakening_model import (
     Marker,
     Target,
     Tolerance,
+    display,
     squash,
 )
 
@@ -263,6 +264,9 @@ class _Reader(cst.CSTVisitor):
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+    def shown(self, node: cst.CSTNode) -> str:
+        return display(self.code(node))
 
     def key(self, node: cst.CSTNode) -> str:
         return squash(self.code(node))
@@ -564,7 +568,7 @@ class _Reader(cst.CSTVisitor):
         name = self.qualname(call.func if call is not None else expr)
         if name is None:
             return
-        written = where + self.code(call.func if call is not None else expr)
+        written = where + self.shown(call.func if call is not None else expr)
         problem = _mark_problem(name, call, written)
         if problem:
             self._mark("skip", expr, problem)
@@ -580,7 +584,7 @@ class _Reader(cst.CSTVisitor):
     # -- tautologies ----------------------------------------------------------------------
 
     def _tautology(self, test: cst.BaseExpression, previous: cst.BaseSmallStatement | None) -> str:
-        text = self.code(test)
+        text = self.shown(test)
         if isinstance(test, cst.Tuple) and test.elements:
             return f"`assert {text}` asserts a non-empty tuple, which is always true"
         if _truthy_constant(test):
@@ -633,7 +637,7 @@ class _Reader(cst.CSTVisitor):
     def _unittest_tautology(
         self, method: str, args: list[cst.BaseExpression], node: cst.Call
     ) -> str:
-        text = self.code(node)
+        text = self.shown(node)
         first = args[0]
         if method in ("assertTrue", "assert_") and (
             _truthy_constant(first) or _or_with_true(first)
@@ -675,7 +679,7 @@ class _Reader(cst.CSTVisitor):
             kind="broad-raises",
             key=self.key(node),
             message=(
-                f"`{what}({self.code(expected)})` passes on any error, including the test's own "
+                f"`{what}({self.shown(expected)})` passes on any error, including the test's own "
                 "bugs (a typo, a wrong argument)"
             ),
             anchor=node,

@@ -23,6 +23,7 @@ from ._test_weakening_model import (
     Marker,
     Target,
     Tolerance,
+    display,
     squash,
 )
 
@@ -355,12 +356,12 @@ class _ScriptReader:
     ) -> None:
         case = context.case
         assert case is not None
-        text = squash(self.text(node))
+        text = display(self.text(node))
         constant = (matcher == "toBeTruthy" and _truthy_literal(subject)) or (
             matcher == "toBeDefined" and _literal(subject)
         )
         if matcher in EQUALITY_MATCHERS and args and self._same(subject, args[0], case):
-            self._mark("tautology", node, f"`{text}` compares a value with itself", context)
+            self._mark("tautology", node, _same_message(text, subject), context)
         elif constant:
             self._mark("tautology", node, f"`{text}` checks a constant and is always true", context)
         elif matcher in DEFINED_MATCHERS and self._just_set(subject, node, matcher == "toBeTruthy"):
@@ -385,7 +386,7 @@ class _ScriptReader:
         case = context.case
         assert case is not None
         method = chain[-1] if len(chain) > 1 and chain[-1] != "assert" else "ok"
-        text = squash(self.text(node))
+        text = display(self.text(node))
         if method in ("ok", "isOk", "isTrue") and args and _truthy_literal(args[0]):
             self._mark("tautology", node, f"`{text}` checks a constant and is always true", context)
         elif (
@@ -393,7 +394,7 @@ class _ScriptReader:
             and len(args) >= 2
             and self._same(args[0], args[1], case)
         ):
-            self._mark("tautology", node, f"`{text}` compares a value with itself", context)
+            self._mark("tautology", node, _same_message(text, args[0]), context)
 
     def _same(self, left: Node, right: Node, case: Case) -> bool:
         """The same plain value on both sides, in a test that is not about equality itself."""
@@ -680,6 +681,12 @@ def _plain(node: Node) -> bool:
             and index.type in ("number", "string")
         )
     return False
+
+
+def _same_message(text: str, operand: Node) -> str:
+    if _literal(operand):
+        return f"`{text}` compares a constant with itself and is always true"
+    return f"`{text}` compares a value with itself and is always true"
 
 
 def _literal(node: Node) -> bool:

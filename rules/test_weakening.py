@@ -445,3 +445,65 @@ def _renamed(case: Case, before: FileFacts, after: FileFacts) -> bool:
     return any(
         old.body == case.body and old.name not in after.tests for old in before.tests.values()
     )
+
+
+class TautologicalAssertion(WeakeningRule):
+    id = "AIG504"
+    name = "tautological-assertion"
+    summary = "An always-true assertion: `assert True`, `assert x == x`, `expect(true).toBe(true)`."
+    rationale = (
+        "An assertion that cannot fail makes a test look like it checks something while it "
+        "checks nothing; it is what a test becomes when the real expectation was replaced to "
+        "make it pass. `assert (x, 'message')` is the classic accident: a non-empty tuple is "
+        "always true."
+    )
+    fix = (
+        "Compare the code's result with an independently known expected value; for "
+        "`assert (cond, 'msg')` write `assert cond, 'msg'`."
+    )
+    interest = r"assert|expect"
+    examples = (
+        Flag(
+            "def test_total():\n    total([1, 2])\n    assert True\n\n"
+            "def test_count():\n    n = count([1])\n    assert n == n\n\n"
+            "def test_ok():\n    assert ok() or True\n\n"
+            "def test_msg():\n    assert (ok(), 'should be ok')\n",
+            line=(3, 7, 10, 13),
+        ),
+        Flag(
+            "import unittest\n\nclass TestCart(unittest.TestCase):\n    def test_total(self):\n"
+            "        self.assertTrue(True)\n        value = 3\n"
+            "        self.assertIsNotNone(value)\n",
+            line=(5, 7),
+        ),
+        Flag(
+            "test('totals', () => {\n  expect(true).toBe(true);\n  const cart = makeCart();\n"
+            "  expect(cart).toEqual(cart);\n  const total = 3;\n  expect(total).toBeDefined();\n"
+            "  assert.strictEqual(1, 1);\n});\n",
+            line=(2, 4, 6, 7),
+            path="cart.test.js",
+        ),
+        Pass(
+            "def test_point_equality():\n    p = Point(1, 2)\n    assert p == p\n\n"
+            "def test_deterministic():\n    assert digest(b'x') == digest(b'x')\n\n"
+            "def test_fails():\n    assert False, 'unreachable'\n\n"
+            "def test_total():\n    total = compute([1, 2])\n    assert total is not None\n"
+            "    assert total == 3\n",
+        ),
+        Pass(
+            "test('equals itself', () => {\n  const p = new Point(1, 2);\n"
+            "  expect(p).toEqual(p);\n});\n"
+            "test('totals', () => {\n  const total = sum([1, 2]);\n  expect(total).toBeDefined();\n"
+            "  expect(total).not.toBe(total + 1);\n  expect(sum([1])).toBe(sum([1]));\n});\n",
+            path="cart.test.ts",
+        ),
+        Pass(
+            "def test_total():\n    assert True\n    assert total([1]) == 1\n",
+            before="def test_total():\n    assert True\n",
+        ),
+    )
+
+    def check(self) -> None:
+        facts = self.facts
+        for marker in new_markers(facts, self.before_facts, ("tautology",)):
+            self.report_at(facts, marker.anchor, marker.message)
