@@ -507,3 +507,82 @@ class TautologicalAssertion(WeakeningRule):
         facts = self.facts
         for marker in new_markers(facts, self.before_facts, ("tautology",)):
             self.report_at(facts, marker.anchor, marker.message)
+
+
+class BroadenedExpectation(WeakeningRule):
+    id = "AIG505"
+    name = "broadened-expectation"
+    summary = (
+        "An expected error broadened to any error: `pytest.raises(Exception)`, bare `toThrow()`."
+    )
+    rationale = (
+        "`pytest.raises(Exception)` and `assertRaises(Exception)` pass on any error, including "
+        "a TypeError from a typo in the test or an AttributeError from a broken refactor, so the "
+        "test keeps passing while the behaviour it specified is gone. Replacing "
+        "`toThrow(ValidationError)` with `toThrow()` does the same in Jest."
+    )
+    fix = (
+        "Expect the specific exception class, or add `match=` (`assertRaisesRegex`, "
+        "`toThrow(/message/)`) so that only the intended failure passes."
+    )
+    interest = r"raises|Raises|toThrow|Exception|rejects"
+    examples = (
+        Flag(
+            "import pytest\n\ndef test_parse():\n    with pytest.raises(Exception):\n"
+            "        parse('')\n",
+            line=4,
+            before=(
+                "import pytest\n\ndef test_parse():\n    with pytest.raises(ParseError):\n"
+                "        parse('')\n"
+            ),
+        ),
+        Flag(
+            "import unittest\n\nclass TestParse(unittest.TestCase):\n    def test_empty(self):\n"
+            "        self.assertRaises(BaseException, parse, '')\n",
+            line=5,
+        ),
+        Flag(
+            "test('rejects empty input', () => {\n  expect(() => parse('')).toThrow();\n});\n",
+            line=2,
+            before=(
+                "test('rejects empty input', () => {\n"
+                "  expect(() => parse('')).toThrow(ParseError);\n});\n"
+            ),
+            path="parse.test.ts",
+        ),
+        Pass(
+            "import pytest\n\ndef test_parse():\n"
+            "    with pytest.raises(Exception, match='empty input'):\n        parse('')\n\n"
+            "def test_wrapped():\n    with pytest.raises(Exception) as info:\n        load('x')\n"
+            "    assert isinstance(info.value.__cause__, KeyError)\n\n"
+            "def test_specific():\n    with pytest.raises((ParseError, ValueError)):\n"
+            "        parse('?')\n",
+        ),
+        Pass(
+            "test('rejects empty input', () => {\n  expect(() => parse('')).toThrow();\n});\n"
+            "test('rejects junk', () => {\n  expect(() => parse('?')).toThrow(/junk/);\n});\n",
+            path="parse.test.ts",
+            before=(
+                "test('rejects empty input', () => {\n  expect(() => parse('')).toThrow();\n});\n"
+            ),
+        ),
+        Pass(
+            "import pytest\n\ndef test_parse():\n    with pytest.raises(Exception):\n"
+            "        parse('', strict=True)\n",
+            before=(
+                "import pytest\n\ndef test_parse():\n    with pytest.raises(Exception):\n"
+                "        parse('')\n"
+            ),
+        ),
+    )
+
+    def check(self) -> None:
+        after, before = self.facts, self.before_facts
+        for marker in new_markers(after, before, ("broad-raises",)):
+            self.report_at(after, marker.anchor, marker.message)
+        if before is None:
+            return
+        for marker in new_markers(after, before, ("bare-throw",)):
+            old, new = before.functions.get(marker.scope), after.functions.get(marker.scope)
+            if old is not None and new is not None and old.specific_throws > new.specific_throws:
+                self.report_at(after, marker.anchor, marker.message)
