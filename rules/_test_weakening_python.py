@@ -92,39 +92,43 @@ class ToleranceSpec:
     """
 
     params: dict[str, tuple[str, int]]
-    defaults: dict[str, float]
+    defaults: dict[str, tuple[float, str]]
     digits: frozenset[str] = frozenset()
     subject_args: int = 2
     abs_only: str | None = None
 
 
+_REL_ABS = {"rtol": ("rel", 2), "atol": ("abs", 3)}
 TOLERANCES = {
     "pytest.approx": ToleranceSpec(
         {"rel": ("rel", 1), "abs": ("abs", 2)},
-        {"rel": 1e-6, "abs": 1e-12},
+        {"rel": (1e-6, "rel=1e-6"), "abs": (1e-12, "abs=1e-12")},
         subject_args=1,
         abs_only="abs",
     ),
     "math.isclose": ToleranceSpec(
-        {"rel_tol": ("rel", -1), "abs_tol": ("abs", -1)}, {"rel": 1e-9, "abs": 0.0}
+        {"rel_tol": ("rel", -1), "abs_tol": ("abs", -1)},
+        {"rel": (1e-9, "rel_tol=1e-9"), "abs": (0.0, "abs_tol=0")},
     ),
     "numpy.isclose": ToleranceSpec(
-        {"rtol": ("rel", 2), "atol": ("abs", 3)}, {"rel": 1e-5, "abs": 1e-8}
+        _REL_ABS, {"rel": (1e-5, "rtol=1e-5"), "abs": (1e-8, "atol=1e-8")}
     ),
     "numpy.allclose": ToleranceSpec(
-        {"rtol": ("rel", 2), "atol": ("abs", 3)}, {"rel": 1e-5, "abs": 1e-8}
+        _REL_ABS, {"rel": (1e-5, "rtol=1e-5"), "abs": (1e-8, "atol=1e-8")}
     ),
     "numpy.testing.assert_allclose": ToleranceSpec(
-        {"rtol": ("rel", 2), "atol": ("abs", 3)}, {"rel": 1e-7, "abs": 0.0}
+        _REL_ABS, {"rel": (1e-7, "rtol=1e-7"), "abs": (0.0, "atol=0")}
     ),
     "numpy.testing.assert_almost_equal": ToleranceSpec(
-        {"decimal": ("abs", 2)}, {"abs": 1e-7}, digits=frozenset({"decimal"})
+        {"decimal": ("abs", 2)}, {"abs": (1e-7, "decimal=7")}, digits=frozenset({"decimal"})
     ),
     "numpy.testing.assert_array_almost_equal": ToleranceSpec(
-        {"decimal": ("abs", 2)}, {"abs": 1e-6}, digits=frozenset({"decimal"})
+        {"decimal": ("abs", 2)}, {"abs": (1e-6, "decimal=6")}, digits=frozenset({"decimal"})
     ),
     "self.assertAlmostEqual": ToleranceSpec(
-        {"places": ("abs", 2), "delta": ("abs", 4)}, {"abs": 1e-7}, digits=frozenset({"places"})
+        {"places": ("abs", 2), "delta": ("abs", 4)},
+        {"abs": (1e-7, "places=7")},
+        digits=frozenset({"places"}),
     ),
 }
 TOLERANCES["self.assertAlmostEquals"] = TOLERANCES["self.assertAlmostEqual"]
@@ -706,15 +710,15 @@ class _Reader(cst.CSTVisitor):
                 value = positional[index]
             if value is not None and not _is_none(value):
                 given[param] = (bound, value)
-        bounds: dict[str, Bound] = {b: Bound(v, "default") for b, v in spec.defaults.items()}
+        bounds = {b: Bound(v, f"the default {text}") for b, (v, text) in spec.defaults.items()}
         if spec.abs_only is not None and set(given) == {spec.abs_only}:
-            bounds["rel"] = Bound(0.0, "default")
+            bounds["rel"] = Bound(0.0, "no rel (abs= given alone)")
         for param, (bound, value) in given.items():
-            bounds[bound] = self._bound(value, digits=param in spec.digits)
+            bounds[bound] = self._bound(param, value, digits=param in spec.digits)
         subject = ",".join(self.key(v) for v in positional[: spec.subject_args])
         self.facts.tolerances.append(Tolerance(name, subject, bounds, node, self.scope))
 
-    def _bound(self, value: cst.BaseExpression, *, digits: bool) -> Bound:
+    def _bound(self, param: str, value: cst.BaseExpression, *, digits: bool) -> Bound:
         constant: str | None = None
         anchor: cst.CSTNode | None = None
         expr = value
@@ -724,7 +728,7 @@ class _Reader(cst.CSTVisitor):
         number = _number(expr)
         if number is not None and digits:
             number = 10.0**-number if -300 < number < 300 else None
-        return Bound(number, self.key(value), constant, anchor)
+        return Bound(number, f"{param}={self.shown(value)}", constant, anchor)
 
     # -- reporting ------------------------------------------------------------------------
 

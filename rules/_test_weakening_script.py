@@ -424,12 +424,11 @@ class _ScriptReader:
     def _close_to(self, node: Node, subject: Node, args: list[Node], context: _Context) -> None:
         digits = args[1] if len(args) > 1 else None
         if digits is None:
-            bound = Bound(10.0**-2, "default")
+            bound = Bound(10.0**-2, "the default numDigits=2")
         else:
             value = _number(self.text(digits)) if digits.type == "number" else None
-            bound = Bound(
-                10.0**-value if value is not None and abs(value) < 300 else None, self.key(digits)
-            )
+            distance = 10.0**-value if value is not None and abs(value) < 300 else None
+            bound = Bound(distance, f"numDigits={display(self.text(digits))}")
         subject_key = f"{self.key(subject)},{self.key(args[0])}"
         self.facts.tolerances.append(
             Tolerance("toBeCloseTo", subject_key, {"abs": bound}, node, context.scope)

@@ -15,7 +15,7 @@ from aiguard.findings import Category, Severity
 from aiguard.rule import FileRule, Flag, Pass, Scope
 from aiguard.source import SourceError
 
-from ._test_weakening_model import new_markers
+from ._test_weakening_model import Bound, Tolerance, format_number, new_markers
 from ._test_weakening_project import calls_test_helper
 
 if TYPE_CHECKING:
@@ -586,3 +586,163 @@ class BroadenedExpectation(WeakeningRule):
             old, new = before.functions.get(marker.scope), after.functions.get(marker.scope)
             if old is not None and new is not None and old.specific_throws > new.specific_throws:
                 self.report_at(after, marker.anchor, marker.message)
+
+
+class LoosenedTolerance(WeakeningRule):
+    id = "AIG506"
+    name = "loosened-tolerance"
+    summary = "A numeric tolerance got looser: approx rel/abs, isclose tolerances, places, digits."
+    rationale = (
+        "Widening a tolerance until the test passes hides a numeric regression: "
+        "`pytest.approx(x, rel=0.1)` accepts a result 10% off, `assertAlmostEqual(..., "
+        "places=1)` one that is 0.05 away. The test still reads like a precise check."
+    )
+    fix = (
+        "Find out why the result moved. If the new precision is genuinely what the code can "
+        "promise, say so next to the tolerance and in the change's description."
+    )
+    interest = (
+        r"approx|isclose|allclose|lmost|assert_close|CloseTo|rel|abs|(?i:tol|eps|places|digits"
+        r"|precision|decimal|delta)|\de-?\d|\d\.\d"
+    )
+    examples = (
+        Flag(
+            "from pytest import approx\n\ndef test_mean():\n"
+            "    assert mean([1.0, 2.0]) == approx(1.5, rel=1e-1)\n",
+            line=4,
+            before=(
+                "from pytest import approx\n\ndef test_mean():\n"
+                "    assert mean([1.0, 2.0]) == approx(1.5)\n"
+            ),
+            message="from the default rel=1e-6 to rel=1e-1",
+        ),
+        Flag(
+            "import math\nimport unittest\n\nclass TestMean(unittest.TestCase):\n"
+            "    def test_mean(self):\n"
+            "        self.assertAlmostEqual(mean([1, 2]), 1.5, places=2)\n"
+            "        assert math.isclose(median([1, 2]), 1.5, abs_tol=0.5)\n",
+            line=(6, 7),
+            before=(
+                "import math\nimport unittest\n\nclass TestMean(unittest.TestCase):\n"
+                "    def test_mean(self):\n        self.assertAlmostEqual(mean([1, 2]), 1.5)\n"
+                "        assert math.isclose(median([1, 2]), 1.5, abs_tol=1e-9)\n"
+            ),
+        ),
+        Flag(
+            "import pytest\n\nTOLERANCE = 1e-2\n\ndef test_mean():\n"
+            "    assert mean([1.0, 2.0]) == pytest.approx(1.5, abs=TOLERANCE)\n",
+            line=3,
+            before=(
+                "import pytest\n\nTOLERANCE = 1e-9\n\ndef test_mean():\n"
+                "    assert mean([1.0, 2.0]) == pytest.approx(1.5, abs=TOLERANCE)\n"
+            ),
+            message="TOLERANCE",
+        ),
+        Flag(
+            "test('mean', () => {\n  expect(mean([1, 2])).toBeCloseTo(1.5, 1);\n});\n",
+            line=2,
+            before="test('mean', () => {\n  expect(mean([1, 2])).toBeCloseTo(1.5, 5);\n});\n",
+            path="stats.test.js",
+        ),
+        Pass(
+            "import pytest\n\ndef test_mean():\n"
+            "    assert mean([1.0, 2.0]) == pytest.approx(1.5, rel=1e-9)\n"
+            "    assert mean([2.0, 4.0]) == pytest.approx(3.0, rel=0.1)\n",
+            before=(
+                "import pytest\n\ndef test_mean():\n"
+                "    assert mean([1.0, 2.0]) == pytest.approx(1.5, rel=1e-3)\n"
+            ),
+        ),
+        Pass(
+            "import numpy as np\n\ndef test_fit():\n"
+            "    np.testing.assert_allclose(fit(x), y, rtol=1e-2)\n",
+        ),
+        Pass(
+            "import pytest\n\ndef test_mean(tolerance):\n"
+            "    assert mean([1.0, 2.0, 3.0]) == pytest.approx(2.0, rel=tolerance)\n",
+            before=(
+                "import pytest\n\ndef test_mean(tolerance):\n"
+                "    assert mean([1.0, 2.0]) == pytest.approx(1.5, rel=tolerance)\n"
+            ),
+        ),
+        Pass(
+            "test('mean', () => {\n  expect(mean([1, 2])).toBeCloseTo(1.5, 6);\n});\n",
+            before="test('mean', () => {\n  expect(mean([1, 2])).toBeCloseTo(1.5);\n});\n",
+            path="stats.test.ts",
+        ),
+    )
+
+    def check(self) -> None:
+        before = self.before_facts
+        if before is None:
+            return
+        after = self.facts
+        constants_reported: set[str] = set()
+        for old, new in _pair_tolerances(before.tolerances, after.tolerances):
+            looser = _loosened(old, new)
+            if not looser:
+                continue
+            constant = _changed_constant(looser)
+            if constant is None:
+                changes = "; ".join(f"from {was.text} to {now.text}" for _, was, now in looser)
+                message = f"`{new.function}` tolerance loosened: {changes}"
+                self.report_at(after, new.anchor, message)
+            elif constant.constant not in constants_reported:
+                constants_reported.add(constant.constant or "")
+                was = next(w for _, w, n in looser if n is constant)
+                message = (
+                    f"tolerance `{constant.constant}` loosened from {format_number(was.value or 0)}"
+                    f" to {format_number(constant.value or 0)} (used by `{new.function}` in "
+                    f"`{_short(new.scope)}`)"
+                )
+                self.report_at(after, constant.constant_anchor, message)
+
+
+def _pair_tolerances(
+    before: list[Tolerance], after: list[Tolerance]
+) -> list[tuple[Tolerance, Tolerance]]:
+    """Each after-version tolerance with its before-version: the same function in the same
+    test comparing the same values; failing that, the same position when the count of such
+    calls did not change (the compared values were edited too)."""
+    groups: dict[tuple[str, str], tuple[list[Tolerance], list[Tolerance]]] = {}
+    for tolerance in before:
+        groups.setdefault((tolerance.scope, tolerance.function), ([], []))[0].append(tolerance)
+    for tolerance in after:
+        groups.setdefault((tolerance.scope, tolerance.function), ([], []))[1].append(tolerance)
+    pairs: list[tuple[Tolerance, Tolerance]] = []
+    for olds, news in groups.values():
+        unmatched_old, unmatched_new = list(olds), []
+        for new in news:
+            old = next((o for o in unmatched_old if o.subject == new.subject), None)
+            if old is None:
+                unmatched_new.append(new)
+            else:
+                unmatched_old.remove(old)
+                pairs.append((old, new))
+        if len(olds) == len(news):
+            pairs.extend(zip(unmatched_old, unmatched_new, strict=True))
+    return pairs
+
+
+def _loosened(old: Tolerance, new: Tolerance) -> list[tuple[str, Bound, Bound]]:
+    """The bounds that grew, when none shrank and all can be compared; else nothing."""
+    looser: list[tuple[str, Bound, Bound]] = []
+    for component in sorted(set(old.bounds) & set(new.bounds)):
+        was, now = old.bounds[component], new.bounds[component]
+        if was.value is None or now.value is None:
+            if was.text == now.text:
+                continue  # the same expression (a parameter, a fixture): unchanged
+            return []
+        if now.value > was.value * (1 + 1e-9):
+            looser.append((component, was, now))
+        elif now.value < was.value * (1 - 1e-9):
+            return []  # a trade-off between bounds (rel for abs), not a loosening
+    return looser
+
+
+def _changed_constant(looser: list[tuple[str, Bound, Bound]]) -> Bound | None:
+    """The module constant behind the loosening, when the call itself is unchanged."""
+    for _, was, now in looser:
+        if now.constant is not None and was.text == now.text and now.constant_anchor is not None:
+            return now
+    return None
