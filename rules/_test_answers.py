@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -68,11 +69,15 @@ def python_key(value: object) -> Key | None:
     return None
 
 
-def show(key: Key) -> str:
-    """A literal key back in source-like form, for messages."""
+def show(key: Key, *, js: bool = False) -> str:
+    """A literal key back in source-like form (Python's, or JavaScript's), for messages."""
     kind = key[0]
     if kind == "null":
-        return "None/null"
+        return "null" if js else "None"
+    if kind == "bool" and js:
+        return "true" if key[1] else "false"
+    if kind == "str" and js:
+        return json.dumps(key[1], ensure_ascii=False)
     if kind == "undefined":
         return "undefined"
     if kind == "num":
@@ -81,7 +86,7 @@ def show(key: Key) -> str:
             str(int(number)) if isinstance(number, float) and number.is_integer() else repr(number)
         )
     if kind in {"list", "tuple"}:
-        return "[" + ", ".join(show(k) for k in key[1:] if isinstance(k, tuple)) + "]"
+        return "[" + ", ".join(show(k, js=js) for k in key[1:] if isinstance(k, tuple)) + "]"
     return repr(key[1])
 
 

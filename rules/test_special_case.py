@@ -759,10 +759,14 @@ class _FunctionFacts:
         )
 
 
-def _hardcoded_message(name: str, branch: _Branch, expectation: Expectation) -> str:
-    condition = " and ".join(f"{p} == {show(k)}" for p, k in branch.conditions)
+def _hardcoded_message(
+    name: str, branch: _Branch, expectation: Expectation, *, js: bool = False
+) -> str:
+    equals = " === " if js else " == "
+    condition = " and ".join(f"{p}{equals}{show(k, js=js)}" for p, k in branch.conditions)
     return (
-        f"{name}() returns the literal {show(branch.output)} when {condition}: exactly the answer "
+        f"{name}() returns the literal {show(branch.output, js=js)} when {condition}: exactly the "
+        "answer "
         f"the test at {expectation.where} expects - a hardcoded answer, not an implementation"
     )
 
@@ -1170,7 +1174,7 @@ class JsHardcodedTestAnswer(FileRule):
                     span = self.after.node_span(branch.output_node)
                 self.report_line(
                     span.line,
-                    _hardcoded_message(facts.name, branch, expectation),
+                    _hardcoded_message(facts.name, branch, expectation, js=True),
                     column=span.column,
                 )
 
