@@ -319,6 +319,8 @@ class FileView:
     def _list(self, directory: str) -> dict[str, bool]:
         if self.root is None:
             return dict(self._memory_index().get(directory, {}))
+        if directory and not self.inside(directory):
+            return {}  # a symlink out of the repository (`npm link`): not ours to read
         full = os.path.join(self.root, directory) if directory else self.root
         entries: dict[str, bool] = {}
         try:
@@ -600,6 +602,8 @@ _LOCKFILE_ENTRY = {
     "pnpm-lock.yaml": r"^\s+['\"]?/?NAME[@/]\d",
     "bun.lock": r'\["NAME@',
 }
+# Modules a JavaScript runtime provides, known to TypeScript through these type packages.
+_RUNTIME_TYPES = {"bun": ("bun-types",)}
 # Bundler and test-runner configs whose aliases (`resolve.alias`, `moduleNameMapper`, babel
 # module-resolver) can give a bare-looking specifier a meaning aiguard cannot compute.
 _ALIAS_CONFIG = re.compile(
@@ -1068,9 +1072,11 @@ class NodeFacts:
             )
         if any(p.name == name for p in chain) or name in self.workspace_names():
             return Resolution(Outcome.RESOLVED, "a package of this repository", name)
-        types = types_package(name)
-        if self.installed(file, types) is not None or any(types in p.dependencies for p in chain):
-            return Resolution(Outcome.RESOLVED, f"typed by {types}", name)
+        for types in (types_package(name), *_RUNTIME_TYPES.get(name, ())):
+            if self.installed(file, types) is not None or any(
+                types in p.dependencies for p in chain
+            ):
+                return Resolution(Outcome.RESOLVED, f"typed by {types}", name)
         if self.ambient_modules().declares(spec):
             return Resolution(Outcome.RESOLVED, "an ambient `declare module`", name)
         if aliased is not None:

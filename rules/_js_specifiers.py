@@ -10,6 +10,7 @@ tree_sitter is imported inside functions only.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,10 @@ _TYPE_CONTEXTS = frozenset(
     }
 )
 _STATEMENT_LIMIT = frozenset({"program", "statement_block"})
+# Calls whose argument is code expected to fail: a missing module there is the point.
+_EXPECTS_THROW = re.compile(
+    rb"^(?:expect|assert\.(?:throws|rejects)|t\.(?:throws|rejects|throwsAsync)|should\.throw)$"
+)
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,8 @@ def _only_type_specifiers(statement: tree_sitter.Node) -> bool:
 
 
 def _optional(node: tree_sitter.Node) -> bool:
-    """Inside the body of a `try` (any depth), or a dynamic import whose promise is caught."""
+    """Inside the body of a `try` (any depth), a dynamic import whose promise is caught, or
+    code a test expects to throw (`expect(() => require("./gone")).toThrow()`)."""
     call = node.parent.parent if node.parent is not None else None
     if call is not None:
         holder = call.parent
@@ -180,8 +186,18 @@ def _optional(node: tree_sitter.Node) -> bool:
             body = current.child_by_field_name("body")
             if body is not None and body.id == child.id:
                 return True
+        if current.type == "call_expression" and current.id != _call_id(node):
+            function = current.child_by_field_name("function")
+            if function is not None and _EXPECTS_THROW.match(function.text or b""):
+                return True
         child, current = current, current.parent
     return False
+
+
+def _call_id(spec: tree_sitter.Node) -> int | None:
+    """The id of the require()/import() call a specifier is the argument of."""
+    arguments = spec.parent
+    return arguments.parent.id if arguments is not None and arguments.parent is not None else None
 
 
 def new_imports(rule: FileRule) -> list[ImportUse]:

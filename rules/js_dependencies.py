@@ -137,7 +137,15 @@ POPULAR_PACKAGES = frozenset(
 )  # fmt: skip
 
 _LOCAL_PROTOCOLS = ("workspace:", "file:", "link:", "portal:", "npm:", "git", "http:", "https:")
-_MIN_TYPO_LENGTH = 4
+# Names shorter than this (after the scope) have too many real one-edit neighbours (`koa2`, `uid`).
+_MIN_TYPO_LENGTH = 5
+# Real packages one edit away from a popular one: never a typo of it.
+KNOWN_NEIGHBOURS = frozenset(
+    {
+        "tslint", "jslint", "jshint", "jsdoc", "standard", "gulp", "grunt", "bower", "lerna",
+        "yarn", "pnpm", "preact", "color", "colors", "react-is", "chai", "mocha", "nock",
+    }
+)  # fmt: skip
 
 
 def matches_any(name: str, patterns: tuple[str, ...]) -> bool:
@@ -441,8 +449,12 @@ class LookalikeJsDependency(PackageJsonRule):
         Pass(
             '{\n  "dependencies": {\n    "preact": "^10.0.0",\n    "mysql2": "^3.0.0",\n'
             '    "uid": "^2.0.0",\n    "colour": "^0.7.0",\n    "util": "file:../util",\n'
-            '    "plugin-b": "^1.0.0",\n    "plugin-c": "^1.0.0"\n  }\n}\n',
-            files={"node_modules/colour/package.json": '{"name": "colour"}'},
+            '    "plugin-b": "^1.0.0",\n    "plugin-c": "^1.0.0",\n    "koa2": "^2.0.0",\n'
+            '    "cli-table": "^0.3.0",\n    "tslint": "^6.0.0",\n    "jsdoc": "^4.0.0"\n  }\n}\n',
+            files={
+                "node_modules/colour/package.json": '{"name": "colour"}',
+                "node_modules/cli-table3/package.json": '{"name": "cli-table3"}',
+            },
         ),
         Pass(
             '{\n  "dependencies": {\n    "lodash": "^4.17.21"\n  }\n}\n',
@@ -461,7 +473,9 @@ class LookalikeJsDependency(PackageJsonRule):
         for dep in added:
             if not self._suspicious(dep, installed, workspace):
                 continue
-            near = sorted(k for k in known if one_edit_apart(dep.name, k))
+            near = sorted(
+                k for k in known if one_edit_apart(dep.name, k) and not _numbered(dep.name, k)
+            )
             if not near:
                 continue
             kind = _kind_of(near[0], installed, before_names)
@@ -476,9 +490,17 @@ class LookalikeJsDependency(PackageJsonRule):
         name = dep.name
         if len(name.rsplit("/", 1)[-1]) < _MIN_TYPO_LENGTH:
             return False
-        if name in POPULAR_PACKAGES or name in installed or name in workspace:
+        if name in POPULAR_PACKAGES or name in KNOWN_NEIGHBOURS:
+            return False
+        if name in installed or name in workspace:
             return False
         return not dep.spec.startswith(_LOCAL_PROTOCOLS) and "/" not in dep.spec
+
+
+def _numbered(a: str, b: str) -> bool:
+    """`mysql`/`mysql2`, `cli-table`/`cli-table3`: a deliberate numbered sibling, not a typo."""
+    short, long = sorted((a, b), key=len)
+    return len(long) == len(short) + 1 and long.startswith(short) and long[-1].isdigit()
 
 
 def _kind_of(name: str, installed: frozenset[str], declared: set[str]) -> str:

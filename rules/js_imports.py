@@ -142,6 +142,15 @@ class HallucinatedJsPackage(JsImportRule):
             },
         ),
         Pass(
+            'import { serve } from "bun";\nimport { Database } from "bun:sqlite";\n'
+            'import * as vscode from "vscode";\n',
+            path="src/server.ts",
+            files={
+                "package.json": '{"devDependencies": {"bun-types": "^1.1.0", '
+                '"@types/vscode": "^1.90.0"}}',
+            },
+        ),
+        Pass(
             'import $ from "jquery";\n',
             path="static/legacy.js",  # no package.json or node_modules: a browser script
         ),
@@ -238,6 +247,11 @@ class MissingJsModuleFile(JsImportRule):
                 "jsconfig.json": '{"compilerOptions": {"baseUrl": "src"}}',
                 "src/components/Header.jsx": "export const Header = 1;\n",
             },  # `~/` is a bundler alias aiguard cannot evaluate: silent
+        ),
+        Pass(
+            'test("fails without the plugin", () => {\n'
+            '  expect(() => require("./fixtures/missing-plugin")).toThrow();\n});\n',
+            path="src/loader.test.js",
         ),
         Pass(
             'import x from "./generated/client";\n',
