@@ -12,11 +12,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import textwrap
 from typing import Any
 
 from aiguard.findings import Severity
 from aiguard.rule import FileRule
-from aiguard.source import SourceError
+from aiguard.source import Source, SourceError
 
 from ._doc import MISSING, UNKNOWN, Doc, parsed
 
@@ -59,6 +60,11 @@ def is_generated_path(pattern: str) -> bool:
     if any(p.lower().endswith(".egg-info") for p in parts):
         return True
     return bool(_GENERATED_FILE.search(parts[-1].rstrip("*")))
+
+
+def code(text: str) -> str:
+    """An example file written as an indented triple-quoted string: dedented, first newline cut."""
+    return textwrap.dedent(text).lstrip("\n")
 
 
 def show(value: Any) -> str:
@@ -130,19 +136,30 @@ def as_list(value: Any, *, separators: str = r"[,\s]+") -> list[str]:
     return [show(value)]
 
 
+def _first_parse(source: Source, kinds: tuple[str, ...]) -> Doc:
+    """The source parsed as the first kind that accepts it (`.eslintrc` is JSON or YAML)."""
+    error: SourceError | None = None
+    for kind in kinds:
+        try:
+            return parsed(source, kind)
+        except SourceError as exc:
+            error = error or exc
+    raise error or SourceError("no parser given")
+
+
 class ConfigRule(FileRule):
     """A FileRule that compares a configuration's meaning before and after the change."""
 
     compared = False  # True once a before-version parsed: untouched lines may then be reported
 
-    def versions(self, kind: str) -> tuple[Doc | None, Doc]:
-        """(before, after) parsed as `kind`. A broken after-version raises SourceError; a broken
-        before-version is treated as absent (only settings that start out weak are reported)."""
-        after = parsed(self.after, kind)
+    def versions(self, *kinds: str) -> tuple[Doc | None, Doc]:
+        """(before, after) parsed as the first of `kinds` that fits. A broken after-version raises
+        SourceError; a broken before-version counts as absent (nothing to compare against)."""
+        after = _first_parse(self.after, kinds)
         before: Doc | None = None
         if self.before is not None:
             try:
-                before = parsed(self.before, kind)
+                before = _first_parse(self.before, kinds)
             except SourceError:
                 before = None
         self.compared = before is not None

@@ -54,6 +54,9 @@ class Doc:
 
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
+    # For JavaScript configs: the source text of each value that is not a literal (a preset
+    # like `js.configs.recommended`, a spread), by path.
+    opaque: dict[Path, str] = field(default_factory=dict)
 
     def get(self, path: Path) -> Any:
         """The value at `path`, or MISSING."""
@@ -418,6 +421,7 @@ def js_literal(
     strict: bool,
     resolve: Resolver | None = None,
     depth: int = 0,
+    opaque: dict[Path, str] | None = None,
 ) -> Any:
     """A JavaScript literal as plain data; UNKNOWN (or SourceError when strict) for the rest.
 
@@ -430,14 +434,22 @@ def js_literal(
         inner = [c for c in node.named_children if c.type != "comment"]
         if not inner:
             return UNKNOWN
-        return js_literal(inner[0], path, lines, strict=strict, resolve=resolve, depth=depth + 1)
+        return js_literal(
+            inner[0], path, lines, strict=strict, resolve=resolve, depth=depth + 1, opaque=opaque
+        )
     if kind == "identifier" and resolve is not None:
         bound = resolve(node)
         if bound is not None and bound.type != "identifier":
-            return js_literal(bound, path, lines, strict=strict, resolve=resolve, depth=depth + 1)
+            return js_literal(
+                bound, path, lines, strict=strict, resolve=resolve, depth=depth + 1, opaque=opaque
+            )
+        if opaque is not None:
+            opaque[path] = _node_text(node)
         return UNKNOWN
     if kind == "object":
-        return _js_object(node, path, lines, strict=strict, resolve=resolve, depth=depth)
+        return _js_object(
+            node, path, lines, strict=strict, resolve=resolve, depth=depth, opaque=opaque
+        )
     if kind == "array":
         items: list[Any] = []
         for child in node.named_children:
@@ -446,7 +458,15 @@ def js_literal(
             item_path = (*path, len(items))
             lines[item_path] = child.start_point[0] + 1
             items.append(
-                js_literal(child, item_path, lines, strict=strict, resolve=resolve, depth=depth + 1)
+                js_literal(
+                    child,
+                    item_path,
+                    lines,
+                    strict=strict,
+                    resolve=resolve,
+                    depth=depth + 1,
+                    opaque=opaque,
+                )
             )
         return items
     if kind == "string":
@@ -468,6 +488,8 @@ def js_literal(
             return -value if sign == "-" else value
     if strict:
         raise SourceError(f"line {node.start_point[0] + 1}: {kind} is not a JSON value")
+    if opaque is not None:
+        opaque[path] = " ".join(_node_text(node).split())
     return UNKNOWN
 
 
@@ -479,6 +501,7 @@ def _js_object(
     strict: bool,
     resolve: Resolver | None,
     depth: int,
+    opaque: dict[Path, str] | None,
 ) -> Any:
     result: dict[str, Any] = {}
     for child in node.named_children:
@@ -496,7 +519,13 @@ def _js_object(
             key_path = (*path, key)
             lines[key_path] = child.start_point[0] + 1
             result[key] = js_literal(
-                value_node, key_path, lines, strict=strict, resolve=resolve, depth=depth + 1
+                value_node,
+                key_path,
+                lines,
+                strict=strict,
+                resolve=resolve,
+                depth=depth + 1,
+                opaque=opaque,
             )
         elif strict:
             raise SourceError(f"line {child.start_point[0] + 1}: {child.type} is not JSON")
@@ -655,9 +684,9 @@ def parse_js_config(source: Source) -> Doc:
     """
     root = source.tree.root_node
     exported = _exported_node(root, source)
-    lines: dict[Path, int] = {}
+    doc = Doc(UNKNOWN)
     if exported is None:
-        return Doc(UNKNOWN, lines)
+        return doc
 
     def resolve(identifier: tree_sitter.Node) -> tree_sitter.Node | None:
         return _resolve(identifier, root, source)
@@ -667,10 +696,21 @@ def parse_js_config(source: Source) -> Doc:
         for child in exported.named_children:
             if child.type == "comment":
                 continue
-            lines[(len(items),)] = child.start_point[0] + 1
-            items.append(js_literal(child, (len(items),), lines, strict=False, resolve=resolve))
-        return Doc(items, lines)
-    return Doc(js_literal(exported, (), lines, strict=False, resolve=resolve), lines)
+            doc.lines[(len(items),)] = child.start_point[0] + 1
+            items.append(
+                js_literal(
+                    child,
+                    (len(items),),
+                    doc.lines,
+                    strict=False,
+                    resolve=resolve,
+                    opaque=doc.opaque,
+                )
+            )
+        doc.data = items
+        return doc
+    doc.data = js_literal(exported, (), doc.lines, strict=False, resolve=resolve, opaque=doc.opaque)
+    return doc
 
 
 def _exported_node(root: tree_sitter.Node, source: Source) -> tree_sitter.Node | None:
