@@ -61,3 +61,36 @@ def calls_test_helper(project: Project, targets: list[Target]) -> bool:
         if path is not None and project.is_test(path):
             return True
     return False
+
+
+_PYTHON_TEST_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(test\w*)", re.MULTILINE)
+_SCRIPT_TEST_CALL = re.compile(r"\b(?:it|test|specify)(?:\.\w+)*\s*\(\s*(['\"`])(.*?)\1")
+
+
+def test_names_elsewhere(project: Project, name: str, language: str, here: str) -> bool:
+    """Whether a test named `name` exists in another test file of the project (it moved)."""
+    family = "python" if language == "python" else "script"
+    index = project.memo(
+        f"aiguard_rules.test_weakening.test_names.{family}", lambda: _test_names(project, family)
+    )
+    return any(path != here for path in index.get(name, ()))
+
+
+def _test_names(project: Project, family: str) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = defaultdict(set)
+    for path in project.files:
+        language = language_of(path)
+        if not project.is_test(path) or ("python" if language == "python" else "script") != family:
+            continue
+        if language not in ("python", "javascript", "typescript"):
+            continue
+        text = project.read_text(path)
+        if text is None:
+            continue
+        if family == "python":
+            names = (m.group(1) for m in _PYTHON_TEST_DEF.finditer(text))
+        else:
+            names = (m.group(2) for m in _SCRIPT_TEST_CALL.finditer(text))
+        for found in names:
+            index[found].add(path)
+    return dict(index)

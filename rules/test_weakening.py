@@ -9,6 +9,7 @@ Something the before-version already had is never reported again, wherever it mo
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING, ClassVar
 
 from aiguard.findings import Category, Severity
@@ -16,7 +17,7 @@ from aiguard.rule import FileRule, Flag, Pass, Scope
 from aiguard.source import SourceError
 
 from ._test_weakening_model import Bound, Tolerance, format_number, new_markers
-from ._test_weakening_project import calls_test_helper
+from ._test_weakening_project import calls_test_helper, defines, resolve, test_names_elsewhere
 
 if TYPE_CHECKING:
     from aiguard.source import Source
@@ -746,3 +747,149 @@ def _changed_constant(looser: list[tuple[str, Bound, Bound]]) -> Bound | None:
         if now.constant is not None and was.text == now.text and now.constant_anchor is not None:
             return now
     return None
+
+
+class DeletedTest(WeakeningRule):
+    id = "AIG507"
+    name = "deleted-test"
+    summary = "A test was deleted although the production function it exercised still exists."
+    rationale = (
+        "Deleting a failing test is the bluntest way to a green run. When the function the "
+        "test called is still there (often changed in the same change), its behaviour has "
+        "simply lost its check."
+    )
+    fix = (
+        "Keep the test and update it to the function's intended behaviour. If the behaviour "
+        "is covered elsewhere, say where in the change's description."
+    )
+    interest = r"def\s+test|\b(?:it|test|specify)\b"
+    precision = "medium"
+    examples = (
+        Flag(
+            "from shop.cart import total\n\n\ndef test_total_of_nothing():\n"
+            "    assert total([]) == 0\n",
+            line=4,
+            before=(
+                "from shop.cart import total\n\n\ndef test_total():\n"
+                "    assert total([1, 2]) == 3\n"
+                "\n\ndef test_total_of_nothing():\n    assert total([]) == 0\n"
+            ),
+            files={"shop/cart.py": "def total(items):\n    return sum(items) + 1\n"},
+            message="`total` (shop/cart.py)",
+        ),
+        Flag(
+            "import { total } from '../src/cart';\n\ndescribe('cart', () => {\n"
+            "  it('is empty', () => {\n    expect(total([])).toBe(0);\n  });\n});\n",
+            line=7,
+            before=(
+                "import { total } from '../src/cart';\n\ndescribe('cart', () => {\n"
+                "  it('is empty', () => {\n    expect(total([])).toBe(0);\n  });\n"
+                "  it('totals', () => {\n    expect(total([1, 2])).toBe(3);\n  });\n});\n"
+            ),
+            path="test/cart.test.js",
+            files={"src/cart.js": "export function total(items) {\n  return 0;\n}\n"},
+        ),
+        Pass(
+            "def test_total_of_nothing():\n    assert total([]) == 0\n",
+            before=(
+                "from shop.legacy import old_total\n\ndef test_old_total():\n"
+                "    assert old_total([1]) == 1\n\ndef test_total_of_nothing():\n"
+                "    assert total([]) == 0\n"
+            ),
+            files={"shop/legacy.py": "def other():\n    return 1\n"},
+        ),
+        Pass(
+            "from shop.cart import total\n\ndef test_sum():\n    assert total([1, 2]) == 3\n",
+            before=(
+                "from shop.cart import total\n\ndef test_total():\n    assert total([1, 2]) == 3\n"
+            ),
+            files={"shop/cart.py": "def total(items):\n    return sum(items)\n"},
+        ),
+        Pass(
+            "from shop.cart import total\n\ndef test_other():\n    assert True is not False\n",
+            before=(
+                "from shop.cart import total\n\ndef test_total():\n"
+                "    assert total([1, 2]) == 3\n\ndef test_other():\n    assert True is not False\n"
+            ),
+            files={
+                "shop/cart.py": "def total(items):\n    return sum(items)\n",
+                "tests/test_cart.py": (
+                    "from shop.cart import total\n\ndef test_total():\n"
+                    "    assert total([1, 2]) == 3\n"
+                ),
+            },
+        ),
+        Pass(
+            "import pytest\nfrom shop.cart import total\n\n"
+            "@pytest.mark.parametrize(('items', 'expected'), [([1, 2], 3), ([], 0)])\n"
+            "def test_totals(items, expected):\n    assert total(items) == expected\n",
+            before=(
+                "import pytest\nfrom shop.cart import total\n\ndef test_total():\n"
+                "    assert total([1, 2]) == 3\n\ndef test_empty():\n    assert total([]) == 0\n"
+            ),
+            files={"shop/cart.py": "def total(items):\n    return sum(items)\n"},
+        ),
+    )
+
+    def check(self) -> None:
+        before = self.before_facts
+        if before is None:
+            return
+        after = self.facts
+        added = [case for name, case in after.tests.items() if name not in before.tests]
+        for name, old in before.tests.items():
+            if name in after.tests or any(case.body == old.body for case in added):
+                continue  # kept, or renamed
+            kept = self._production_functions(old, added)
+            if not kept:
+                continue
+            short = _short(name).split(" #", 1)[0]
+            if test_names_elsewhere(self.project, short, self.after.language, self.path):
+                continue  # moved to another test file
+            called = ", ".join(f"`{function}` ({path})" for function, path in kept)
+            message = (
+                f"test `{short}` was deleted, but {called} that it exercised still exists: "
+                "that behaviour is no longer tested"
+            )
+            line = _surviving_line(before, after, before.span(old.first_anchor).line)
+            self.report_line(line, message, removal=True)
+
+    def _production_functions(self, old: Case, added: list[Case]) -> list[tuple[str, str]]:
+        """The production functions the deleted test called that still exist and that no test
+        added by this change calls instead."""
+        replaced = {target for case in added for target in case.targets}
+        kept: list[tuple[str, str]] = []
+        for target in dict.fromkeys(old.targets):
+            if target in replaced:
+                continue
+            path = resolve(self.project, target)
+            if path is None or self.project.is_test(path):
+                continue
+            text = self.project.read_text(path)
+            if text is not None and defines(text, target.name, path):
+                kept.append((target.name, path))
+        return kept
+
+
+def _surviving_line(before: FileFacts, after: FileFacts, line: int) -> int:
+    """Where a before-version line went: its own after-line, or the first code line that now
+    follows the removed block (the last one when the block ended the file)."""
+    old_lines, new_lines = before.source.lines, after.source.lines
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
+        if i1 <= line - 1 < i2:
+            if tag == "equal":
+                return j1 + (line - 1 - i1) + 1
+            return _next_code_line(new_lines, j1 + 1)
+    return _next_code_line(new_lines, len(new_lines))
+
+
+def _next_code_line(lines: list[str], line: int) -> int:
+    """`line`, or the first non-blank line from it on (else the last non-blank one)."""
+    for number in range(max(line, 1), len(lines) + 1):
+        if lines[number - 1].strip():
+            return number
+    for number in range(min(line, len(lines)), 0, -1):
+        if lines[number - 1].strip():
+            return number
+    return 1
