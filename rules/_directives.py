@@ -138,7 +138,8 @@ _OTHER_PRAGMA = re.compile(
     r"pyright:|mypy:|ruff:|flake8[:=]|nosec\b|aiguard:|codespell:|cspell:|spell-?checker:|"
     r"prettier-ignore|NOSONAR|lgtm\b|skipcq|eslint|oxlint|@ts-|biome-ignore|istanbul\b|"
     r"[cv]8\s+ignore|shellcheck\b|hadolint\b|yamllint\b|checkov:|bridgecrew:|noinspection\b|"
-    r"deno-lint-ignore|jscpd:|pyupgrade:|autopep8:|black:|@preserve\b|@license\b)"
+    r"deno-lint-ignore|jscpd:|pyupgrade:|autopep8:|black:|pyrefly:|ty:|zuban:|basedpyright:|"
+    r"@preserve\b|@license\b)"
 )
 _PLACEHOLDERS = frozenset(
     {
@@ -842,18 +843,7 @@ def _without_overlaps(hits: list[_Hit]) -> list[_Hit]:
 
 
 def _silencers(ctx: _Ctx, hits: list[_Hit]) -> Iterator[Silencer]:
-    text = ctx.text
-    for i, hit in enumerate(hits):
-        if hit.reason is not None:
-            reason = clean_reason(hit.reason, hit.codes)
-        else:
-            after = text[hit.end : hits[i + 1].start if i + 1 < len(hits) else len(text)]
-            if text.startswith("/*"):
-                after = after.removesuffix("*/")
-            before = text[: hit.start] if i == 0 else ""
-            if before.startswith(("//", "/*")):
-                before = before[2:]
-            reason = clean_reason(after, hit.codes) or clean_reason(before, hit.codes)
+    for hit, reason in zip(hits, _reasons(ctx.text, hits), strict=True):
         weight = hit.fixed_weight or (Weight.EXPLAINED if reason else Weight.UNEXPLAINED)
         line, column = _position(ctx.comment, hit.start)
         end_line, end_column = _position(ctx.comment, hit.end)
@@ -870,6 +860,28 @@ def _silencers(ctx: _Ctx, hits: list[_Hit]) -> Iterator[Silencer]:
             end_line=end_line,
             end_column=end_column,
         )
+
+
+def _reasons(text: str, hits: list[_Hit]) -> list[str]:
+    """Each directive's reason: the words after it, else those after the directives that
+    directly follow it (`# type: ignore[x]  # pyright: ignore[y]  # why` explains both), else
+    the words before the comment's first directive."""
+    if text.startswith("/*"):
+        text = text.removesuffix("*/")
+    lead = text[2:] if text.startswith(("//", "/*")) else text
+    leading = clean_reason(lead[: max(hits[0].start - (len(text) - len(lead)), 0)]) if hits else ""
+    reasons = [""] * len(hits)
+    following = ""
+    for i in range(len(hits) - 1, -1, -1):
+        hit = hits[i]
+        if hit.reason is not None:
+            reasons[i] = following = clean_reason(hit.reason, hit.codes)
+            continue
+        after = text[hit.end : hits[i + 1].start if i + 1 < len(hits) else len(text)]
+        own = clean_reason(after, hit.codes)
+        following = own or following
+        reasons[i] = following or leading
+    return reasons
 
 
 def _position(comment: Comment, offset: int) -> tuple[int, int]:

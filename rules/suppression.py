@@ -279,6 +279,8 @@ class UnexplainedSuppression(_DirectiveRule):
         Pass("Resources:  # checkov:skip=CKV_AWS_20:public static website\n  B: {}\n",
              path="template.yml"),
         Pass("echo '# shellcheck disable=SC2086'\n", path="script.sh"),
+        Pass('title: "# yamllint disable-line rule:line-length"\n', path="config.yml"),
+        Pass('RUN echo "# hadolint ignore=DL3008" > /notes\n', path="Dockerfile"),
     )  # fmt: skip
 
     def message(self, s: Silencer) -> str:
