@@ -608,9 +608,11 @@ _RUNTIME_TYPES = {"bun": ("bun-types",)}
 # module-resolver) can give a bare-looking specifier a meaning aiguard cannot compute.
 _ALIAS_CONFIG = re.compile(
     r"^(?:(?:vite|vitest|webpack|rollup|rspack|babel|jest|next|nuxt|svelte|astro|craco|metro|"
-    r"tsup|vue|quasar|remix|esbuild|parcel|snowpack|electron\.vite)\.config(?:\.[\w-]+)*\.[cm]?[jt]s|"
+    r"tsup|vue|quasar|remix|esbuild|parcel|snowpack|electron\.vite)(?:\.[\w-]+)*\.[cm]?[jt]s|"
     r"\.babelrc(?:\.json|\.js|\.cjs)?|\.parcelrc|\.swcrc|deno\.jsonc?|import_map\.json)$"
 )
+# Where projects keep those configs besides their root (CRA's config/, vue-cli 2's build/).
+_ALIAS_CONFIG_DIRS = ("", "config", "configs", "build", "tools", ".storybook")
 
 
 def node_facts(project: Project) -> NodeFacts:
@@ -872,24 +874,35 @@ class NodeFacts:
         A heuristic for precision: aliases in vite/webpack/jest/babel configs are code aiguard
         does not evaluate, so a config that merely mentions the name silences the finding.
         """
-        quoted = re.compile(r"""["'`]\^?""" + re.escape(name) + r"""(?:["'`/$(\\])""")
+        words = [name, name.split("/")[0]] if name.startswith("@") else [name]
+        alternatives = "|".join(re.escape(w) for w in words)
+        quoted = re.compile(r"""["'`]\^?(?:""" + alternatives + r""")(?:["'`/$(\\])""")
         key = re.compile(r"(?<![\w$.-])" + re.escape(name) + r"\s*:(?!:)")
         for directory in parent_dirs(file):
-            names = [n for n in self.view.listing(directory) if _ALIAS_CONFIG.match(n)]
-            if self.package_json(directory) is not None:
-                names.append("package.json")
-            for config in sorted(names):
-                path = posixpath.join(directory, config) if directory else config
-                text = self._config_text(path)
+            for config in self._alias_configs(directory):
+                text = self._config_text(config)
                 if text is None:
                     continue
-                if quoted.search(text) or (config != "package.json" and key.search(text)):
-                    if config == "package.json" and _only_as_dependency(
-                        self.package_json(directory), name
-                    ):
-                        continue
-                    return path
+                if posixpath.basename(config) == "package.json":
+                    package = self.package_json(directory)
+                    if quoted.search(text) and not _only_as_dependency(package, words):
+                        return config
+                elif quoted.search(text) or key.search(text):
+                    return config
         return None
+
+    def _alias_configs(self, directory: str) -> list[str]:
+        found = []
+        for sub in _ALIAS_CONFIG_DIRS:
+            where = join(directory, sub) if sub else directory
+            if where is None:
+                continue
+            for name in sorted(self.view.listing(where)):
+                if _ALIAS_CONFIG.match(name):
+                    found.append(posixpath.join(where, name) if where else name)
+        if self.package_json(directory) is not None:
+            found.append(posixpath.join(directory, "package.json") if directory else "package.json")
+        return found
 
     def _config_text(self, path: str) -> str | None:
         if path not in self._texts:
@@ -1134,15 +1147,14 @@ class NodeFacts:
         return None
 
 
-def _only_as_dependency(package: PackageJson | None, name: str) -> bool:
-    """Whether package.json mentions `name` only as a dependency key (not as an alias)."""
+def _only_as_dependency(package: PackageJson | None, words: list[str]) -> bool:
+    """Whether package.json mentions these names only as dependency keys (not as an alias)."""
     if package is None or package.document is None or not isinstance(package.document.value, dict):
         return True
     rest = {k: v for k, v in package.document.value.items() if k not in DEPENDENCY_SECTIONS}
-    return (
-        re.search(r"""["'`]\^?""" + re.escape(name) + r"""(?:["'`/$(\\])""", json.dumps(rest))
-        is None
-    )
+    alternatives = "|".join(re.escape(w) for w in words)
+    quoted = r"""["'`]\^?(?:""" + alternatives + r""")(?:["'`/$(\\])"""
+    return re.search(quoted, json.dumps(rest)) is None
 
 
 def _matching_patterns(

@@ -330,3 +330,19 @@ def test_symlinked_package_outside_the_repository_is_not_read(tmp_path: Path) ->
     assert facts.installed("src/a.js", "linked") == "node_modules/linked"
     assert facts.installed_package("node_modules/linked") is None
     assert facts.resolve("src/a.js", "linked/anything").outcome is Outcome.RESOLVED
+
+
+def test_bundler_aliases_and_import_maps_are_not_called_missing_packages() -> None:
+    facts = facts_for(
+        {
+            "package.json": '{"name": "web", "jest": {"moduleNameMapper": {"^@utils/(.*)$": "x"}}}',
+            "config/webpack.config.js": "module.exports = { resolve: { alias: {"
+            " '@components': path.resolve('src/components'), shared: '../shared' } } };\n",
+            "deno.json": '{"imports": {"std/": "https://deno.land/std/", "oak": "jsr:@oak/oak"}}',
+            "node_modules/react/package.json": "{}",
+        }
+    )
+    for spec in ("@components/Button", "@utils/date", "shared/api", "std/path/mod.ts", "oak"):
+        outcome = facts.resolve("src/app.js", spec).outcome
+        assert outcome in (Outcome.UNKNOWN, Outcome.RESOLVED), spec
+    assert facts.resolve("src/app.js", "@compnents/Button").outcome is Outcome.MISSING_PACKAGE
