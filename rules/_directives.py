@@ -119,7 +119,7 @@ class _Ctx:
             return ""
         if self.source.line(above.line)[: above.column - 1].strip():
             return ""
-        return "" if _ANY_KEYWORD.search(above.text) else above.text
+        return "" if _OTHER_PRAGMA.match(above.text.lstrip("#/* \t")) else above.text
 
 
 def _first_code_line(source: Source) -> int:
@@ -134,12 +134,13 @@ def _first_code_line(source: Source) -> int:
 
 # Other tools' pragmas: never a reason for the directive they share a comment with.
 _OTHER_PRAGMA = re.compile(
-    r"(?i)^\s*(?:fmt:|isort:|yapf:|pyre-|pytype:|nosemgrep|pragma\b|noqa\b|type:|pylint:|"
-    r"pyright:|mypy:|ruff:|flake8[:=]|nosec\b|aiguard:|codespell:|cspell:|spell-?checker:|"
-    r"prettier-ignore|NOSONAR|lgtm\b|skipcq|eslint|oxlint|@ts-|biome-ignore|istanbul\b|"
-    r"[cv]8\s+ignore|shellcheck\b|hadolint\b|yamllint\b|checkov:|bridgecrew:|noinspection\b|"
-    r"deno-lint-ignore|jscpd:|pyupgrade:|autopep8:|black:|pyrefly:|ty:|zuban:|basedpyright:|"
-    r"@preserve\b|@license\b)"
+    r"(?i)^\s*(?:fmt:|isort:|yapf:|pyre-(?:ignore|fixme)|pytype:|nosemgrep|pragma:|noqa\b|"
+    r"type:|pylint:|pyright:|mypy:|ruff:|flake8[:=]|nosec\b|aiguard:|codespell:|cspell:|"
+    r"spell-?checker:|prettier-ignore|NOSONAR|lgtm\[|skipcq|(?:eslint|oxlint)(?:-|\s+\S+:)|"
+    r"@ts-|biome-ignore|istanbul\s+ignore|[cv]8\s+ignore|shellcheck\s+\w+=|"
+    r"hadolint\s+(?:global\s+)?(?:ignore|shell)\s*=|yamllint\s+(?:disable|enable)|checkov:|"
+    r"bridgecrew:|noinspection\s|deno-lint-ignore|jscpd:|pyupgrade:|autopep8:|black:|"
+    r"pyrefly:|ty:|zuban:|basedpyright:|@preserve\b|@license\b)"
 )
 _PLACEHOLDERS = frozenset(
     {

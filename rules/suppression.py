@@ -272,7 +272,7 @@ class UnexplainedSuppression(_DirectiveRule):
              path="example.js"),
         Pass("// biome-ignore lint/suspicious/noDebugger: needed for the demo\ndebugger;\n",
              path="example.js"),
-        Pass("# the URL cannot be split\n"
+        Pass("# yamllint cannot see that the URL is unsplittable\n"
              "url: http://x  # yamllint disable-line rule:line-length\n", path="config.yml"),
         Pass("# hadolint ignore=DL3008 # pinned by the base image\nRUN apt-get install -y curl\n",
              path="Dockerfile"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from aiguard_rules._directives import clean_reason
 from aiguard_rules.suppression import (
     BlanketSuppression,
     ExplainedSuppression,
@@ -219,3 +220,23 @@ def test_findings_always_point_into_a_comment(case: tuple[str, str]) -> None:
         marker_at = min(i for i in (line.find("#"), line.find("//"), line.find("/*")) if i >= 0)
         assert finding.column - 1 >= marker_at, (finding, line)
         assert finding.end_column is None or finding.end_column <= len(line) + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("  # stub lacks it, see #123", "stub lacks it, see #123"),
+        (" -- CLI output", "CLI output"),
+        (": the d.ts lacks this overload", "the d.ts lacks this overload"),
+        ("  # TODO", ""),
+        (": <explanation>", ""),
+        ("  # E501", ""),
+        ("  # #123", ""),
+        (" -- @preserve", ""),
+        ("  # pyrefly: ignore[bad-override]", ""),
+        ("  # fmt: skip  # generated table", "generated table"),
+        (" ---- ", ""),
+    ],
+)
+def test_a_reason_is_real_words(text: str, reason: str) -> None:
+    assert clean_reason(text) == reason
