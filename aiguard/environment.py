@@ -46,6 +46,8 @@ MODULE_DUNDERS = frozenset(
 )  # fmt: skip
 # Modules typeshed ships under stdlib/ that no Python installs at run time.
 STUB_ONLY_STDLIB = frozenset({"_typeshed", "typing_extensions", "mypy_extensions"})
+# Standard-library modules that are another module under a second name.
+_STDLIB_ALIASES = {"os.path": ("posixpath", "ntpath")}
 
 
 # -- data ------------------------------------------------------------------------------------------
@@ -1086,26 +1088,37 @@ class Stdlib:
 
     def stub_only(self, name: str) -> bool:
         """A module that exists only for type checkers (`_typeshed`)."""
-        return name in STUB_ONLY_STDLIB and bool(self._ranges.get(name))
+        return name in STUB_ONLY_STDLIB
 
     def stub_file(self, module: str) -> tuple[Path, bool] | None:
         """(typeshed stub, is_package) for a standard-library module of the target version."""
         if self.typeshed is None or self._in_range(module) is False:
             return None
-        base = self.typeshed.joinpath(*module.split("."))
-        init = base / "__init__.pyi"
-        if init.is_file():
-            return init, True
-        stub = base.with_name(base.name + ".pyi")
-        if stub.is_file():
-            return stub, False
-        return None
+        return _module_file(self.typeshed, module, ".pyi")
+
+    def source_files(self, module: str) -> tuple[list[Path], bool] | None:
+        """(files, is_package) that tell what a standard-library module defines: its typeshed
+        stub, else its Python source in the target's (or, for the same version, aiguard's own)
+        library. `os.path` has no file of its own: it is posixpath or ntpath (their union)."""
+        stub = self.stub_file(module)
+        if stub is not None or self._in_range(module) is False:
+            return ([stub[0]], stub[1]) if stub else None
+        files: list[Path] = []
+        is_package = False
+        for name in _STDLIB_ALIASES.get(module, (module,)):
+            for directory in (self.stdlib_dir, self._own_dir):
+                found = _module_file(directory, name, ".py") if directory is not None else None
+                if found is not None:
+                    files.append(found[0])
+                    is_package = found[1]
+                    break
+        return (files, is_package) if files else None
 
     def has_module(self, module: str) -> bool:
         """Whether the standard library has `module` (a stub, the target's or aiguard's source)."""
         if module.split(".")[0] not in self.top_level:
             return False
-        if "." not in module or self.stub_file(module) is not None:
+        if "." not in module or module in _STDLIB_ALIASES or self.stub_file(module) is not None:
             return True
         for directory in (self.stdlib_dir, self._own_dir):
             if directory is None:
@@ -1133,6 +1146,17 @@ class Stdlib:
                 ):
                     found.add(name)
         return found
+
+
+def _module_file(directory: Path, module: str, suffix: str) -> tuple[Path, bool] | None:
+    base = directory.joinpath(*module.split("."))
+    init = base / f"__init__{suffix}"
+    if init.is_file():
+        return init, True
+    plain = base.with_name(base.name + suffix)
+    if plain.is_file():
+        return plain, False
+    return None
 
 
 def _typeshed_dir() -> Path | None:
@@ -1312,14 +1336,13 @@ class TargetEnvironment:
 
     def _compute(self, module: str) -> Namespace | None:
         if self.where(module) == "stdlib":
-            found = self.stdlib.stub_file(module)
+            found = self.stdlib.source_files(module)
             if found is None:
                 return None
-            path, is_package = found
+            paths, is_package = found
             extra = self.stdlib.submodules(module) if is_package else set()
-            return combine_namespace(
-                module, is_package, [self._read_raw(path)], extra, self.namespace
-            )
+            raws = [self._read_raw(p) for p in paths]
+            return combine_namespace(module, is_package, raws, extra, self.namespace)
         if self.python is None:
             return None
         files = self.python.find_module(module)

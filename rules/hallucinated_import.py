@@ -197,7 +197,7 @@ class UnknownSubmodule(_ImportRule):
     )
     tags = ("correctness",)
     examples = (
-        Flag("import os.pathlib\n", line=1, message="os.pathlib"),
+        Flag("import json.parsers\n", line=1, message="json.parsers"),
         Flag(
             "from myapp.helperz import slugify\n",
             line=1,
