@@ -213,7 +213,10 @@ class UnexplainedSuppression(_DirectiveRule):
         "rule code, TODO or `<explanation>` is not one. yamllint forbids text after its "
         "directive, so there the comment line just above counts. Coverage pragmas on lines that "
         'explain themselves (`if TYPE_CHECKING:`, `if __name__ == "__main__":`, '
-        "`raise NotImplementedError`) count as explained."
+        "`raise NotImplementedError`) count as explained. A reason at the end of a comment "
+        "explains every directive before it (`# type: ignore[x]  # pyright: ignore[y]  # why`). "
+        "A directive the change only carried along - the same directive was on a line the "
+        "change edited, moved or re-indented - is not new and is not reported."
     )
     fix = (
         "Say why on the same line: `# type: ignore[attr-defined]  # stub lacks it, see #123`, "
