@@ -428,7 +428,10 @@ class TestWithoutAssertion(WeakeningRule):
                 )
             if line is None or calls_test_helper(self.project, case.targets):
                 continue
-            self.report_line(line, message)
+            if line == after.span(case.anchor).line:
+                self.report_at(after, case.anchor, message)
+            else:
+                self.report_line(line, message)
 
     def _first_changed_line(self, facts: FileFacts, case: Case) -> int | None:
         """The test's def line if the change touched it, else the first line it touched."""
