@@ -432,9 +432,13 @@ class PackageJson:
     broken: bool = False
 
 
-def parse_package_json(path: str, text: str) -> PackageJson:
-    """Read a package.json's text; raises JsonError when it is not JSON."""
-    document = parse_jsonc(text)
+def parse_package_json(path: str, text: str, *, key_lines: bool = True) -> PackageJson:
+    """Read a package.json's text; raises JsonError when it is not JSON.
+
+    Without `key_lines` (facts about other packages, never reported on) the C parser reads
+    it, which matters when a rule looks through dozens of installed packages.
+    """
+    document = parse_jsonc(text) if key_lines else _parse_fast(text)
     value = document.value
     directory = posixpath.dirname(path)
     if not isinstance(value, dict):
@@ -467,6 +471,13 @@ def parse_package_json(path: str, text: str) -> PackageJson:
         has_workspaces="workspaces" in value,
         document=document,
     )
+
+
+def _parse_fast(text: str) -> JsonDocument:
+    try:
+        return JsonDocument(json.loads(text.lstrip("\ufeff")))
+    except (json.JSONDecodeError, RecursionError):
+        return parse_jsonc(text)  # comments, trailing commas - or a real error, raised here
 
 
 def _bin_names(name: str | None, bin_field: JsonValue) -> frozenset[str]:
@@ -648,7 +659,7 @@ class NodeFacts:
         if text is None:
             return PackageJson(path, posixpath.dirname(path), broken=True)
         try:
-            return parse_package_json(path, text)
+            return parse_package_json(path, text, key_lines=False)
         except JsonError:
             return PackageJson(path, posixpath.dirname(path), broken=True)
 
