@@ -427,7 +427,6 @@ class PackageJson:
     scripts: Mapping[str, str] = field(default_factory=dict)
     bin_names: frozenset[str] = frozenset()
     has_types_versions: bool = False
-    has_workspaces: bool = False
     document: JsonDocument | None = None
     broken: bool = False
 
@@ -468,7 +467,6 @@ def parse_package_json(path: str, text: str, *, key_lines: bool = True) -> Packa
         else {},
         bin_names=_bin_names(name if isinstance(name, str) else None, value.get("bin")),
         has_types_versions="typesVersions" in value,
-        has_workspaces="workspaces" in value,
         document=document,
     )
 
@@ -666,10 +664,6 @@ class NodeFacts:
     def package_chain(self, file: str) -> list[PackageJson]:
         """The package.json files from the file's directory up to the root, nearest first."""
         return [p for d in parent_dirs(file) if (p := self.package_json(d)) is not None]
-
-    def declaring(self, file: str, name: str) -> PackageJson | None:
-        """The nearest package.json above `file` that declares `name` (any dependency section)."""
-        return next((p for p in self.package_chain(file) if name in p.dependencies), None)
 
     def workspace_names(self) -> frozenset[str]:
         """Names of the repository's own packages (monorepo workspaces import each other)."""

@@ -179,14 +179,21 @@ class PackageJsonRule(FileRule):
 
     def manifests(self) -> tuple[PackageJson, PackageJson | None]:
         """(after, before) parsed; SourceError when either is not JSON."""
+        after_source, before_source = self.after, self.before
         try:
-            after = parse_package_json(self.path, self.after.text)
+            after = after_source.memo(
+                "npm.manifest", lambda: parse_package_json(self.path, after_source.text)
+            )
         except JsonError as exc:
             raise SourceError(f"package.json is not valid JSON: {exc}") from None
-        if self.before is None:
+        if before_source is None:
             return after, None
         try:
-            return after, parse_package_json(self.before.path, self.before.text)
+            before = before_source.memo(
+                "npm.manifest",
+                lambda: parse_package_json(before_source.path, before_source.text),
+            )
+            return after, before
         except JsonError as exc:
             raise SourceError(
                 f"the previous package.json is not valid JSON ({exc}): "

@@ -13,7 +13,11 @@ import json
 from pathlib import Path
 
 import pytest
-from aiguard_rules.js_dependencies import one_edit_apart
+from aiguard_rules.js_dependencies import (
+    LookalikeJsDependency,
+    UnusedJsDependency,
+    one_edit_apart,
+)
 
 from aiguard.cli import main
 from aiguard.config import Config
@@ -26,6 +30,8 @@ from aiguard.node import (
     split_package,
 )
 from aiguard.project import Project
+from aiguard.rule import Flag, Pass
+from aiguard.testing import check_example, run_example
 from tests.gitrepo import GitRepo
 
 PACKAGE_JSON = """{
@@ -346,3 +352,36 @@ def test_bundler_aliases_and_import_maps_are_not_called_missing_packages() -> No
         outcome = facts.resolve("src/app.js", spec).outcome
         assert outcome in (Outcome.UNKNOWN, Outcome.RESOLVED), spec
     assert facts.resolve("src/app.js", "@compnents/Button").outcome is Outcome.MISSING_PACKAGE
+
+
+# -- package.json rules beyond their examples ------------------------------------------------
+
+
+def test_a_broken_package_json_is_a_parse_note_not_a_crash() -> None:
+    lenient = run_example(UnusedJsDependency, Pass('{\n  "dependencies": {"a": "1",},\n}\n'))
+    assert lenient.notifications == []  # trailing commas: read as npm's users meant them
+    assert [f.line for f in lenient.findings] == [2]
+    outcome = run_example(UnusedJsDependency, Pass('{"dependencies": {"a": "1"}', before="{}"))
+    assert [n.kind for n in outcome.notifications] == ["parse-error"]
+    before_broken = run_example(
+        LookalikeJsDependency, Pass('{"dependencies": {"lodahs": "1"}}', before='{"a": ')
+    )
+    assert [n.kind for n in before_broken.notifications] == ["parse-error"]
+    assert "previous package.json" in before_broken.notifications[0].message
+
+
+def test_unused_dependency_looks_only_under_its_own_package() -> None:
+    manifest = '{\n  "name": "a",\n  "dependencies": {\n    "dayjs": "^1.11.0"\n  }\n}\n'
+    elsewhere = Flag(
+        manifest,
+        line=4,
+        path="packages/a/package.json",
+        files={"packages/b/src/x.ts": 'import dayjs from "dayjs";\n'},
+    )
+    check_example(UnusedJsDependency, elsewhere)
+    inside = Pass(
+        manifest,
+        path="packages/a/package.json",
+        files={"packages/a/src/x.ts": 'import dayjs from "dayjs";\n'},
+    )
+    check_example(UnusedJsDependency, inside)
