@@ -11,7 +11,7 @@ from aiguard.findings import Category
 from aiguard.rule import Flag, Pass
 from aiguard.source import SourceError
 
-from ._base import ConfigRule, as_bool, code
+from ._base import ConfigRule, as_bool, code, show
 from ._commands import (
     CHECK_NAME,
     RUNNER_SIGNATURES,
