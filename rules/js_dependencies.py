@@ -222,7 +222,8 @@ class UnusedJsDependency(PackageJsonRule):
     fix = (
         "Remove the dependency, or add the code that uses it in the same change. Tools used "
         "without an import (linters, type packages, CLIs) are recognised from scripts and "
-        "config files."
+        "config files; for a package another tool loads by a name aiguard cannot see, dismiss "
+        "the warning (package.json has no comments for an inline suppression)."
     )
     examples = (
         Flag(
@@ -432,13 +433,14 @@ class LookalikeJsDependency(PackageJsonRule):
         "installed or already declared package"
     )
     rationale = (
-        "`lodahs`, `expres`, `reqeusts`: a typo, or a name an assistant half-remembered, is one "
+        "`lodahs`, `expres`, `axois`: a typo, or a name an assistant half-remembered, is one "
         "install away from a typosquatted or slopsquatted package that runs its install script "
         "on every developer machine and CI runner."
     )
     fix = (
-        "Check the name on the registry and use the package you meant; if the name is right, "
-        "silence this finding inline with the reason."
+        "Check the name on the registry and use the package you meant. If the name is right, "
+        "dismiss the warning: JSON has no comments, so it cannot be silenced inline "
+        "(`per-file-ignores` can turn the rule off for one package.json)."
     )
     examples: ClassVar[tuple[Flag | Pass, ...]] = (
         Flag(
