@@ -398,7 +398,7 @@ class CiMadeNonBlocking(ConfigRule):
         old = {(signature, marker) for _, signature, marker in marks(before)}
         for command, signature, marker in marks(after):
             if (signature, marker) not in old:
-                where = f" ({command.owner})" if command.owner else ""
+                where = f" in {command.owner}" if command.owner else ""
                 self.weaker(
                     command.line, f'CI: "{signature}" made non-blocking with "{marker}"{where}'
                 )
@@ -469,9 +469,8 @@ class CiMadeNonBlocking(ConfigRule):
                     if unit.kind == "job"
                     else f"step {unit.key!r} of job {unit.job}"
                 )
-                self.weaker(
-                    after_doc.line((*unit.path, key)), f"CI: {label} on {what} ({show(value)})"
-                )
+                shown = f" ({show(value)})" if isinstance(value, str) else ""
+                self.weaker(after_doc.line((*unit.path, key)), f"CI: {label} on {what}{shown}")
         if before_doc is not None:
             self._check_triggers(before_doc, after_doc)
 
