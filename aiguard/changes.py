@@ -21,6 +21,7 @@ from aiguard.config import Config
 from aiguard.errors import AiguardError
 from aiguard.findings import Notification
 from aiguard.project import walk_files
+from aiguard.source import split_lines
 
 
 class Mode(enum.Enum):
@@ -81,8 +82,6 @@ _FILE_MODES = frozenset({"100644", "100755"})
 # Git calls a blob binary when its first 8000 bytes hold a NUL; aiguard agrees, and stays quiet.
 _BINARY_PROBE = 8000
 _HUNK = re.compile(rb"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-# Line breaks of str.splitlines() that git does not split on (a lone CR, form feed, ...).
-_FOREIGN_BREAK = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|\r(?!\n)")
 
 
 def collect_changes(
@@ -405,33 +404,14 @@ def _read_hunk(lines: list[bytes], i: int, hunk: re.Match[bytes], patch: _Patch)
     return i
 
 
-def _renumber(git_lines: Iterable[int], text: str) -> frozenset[int]:
-    """Git's line numbers (it splits on LF only) as str.splitlines() numbers of `text`."""
-    if _FOREIGN_BREAK.search(text) is None:
-        count = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
-        return frozenset(n for n in git_lines if 1 <= n <= count)
-    starts = _line_starts(text)
-    numbers: set[int] = set()
-    for n in git_lines:
-        if 1 <= n < len(starts):
-            numbers.update(range(starts[n - 1], starts[n]))
-    return frozenset(numbers)
-
-
-def _line_starts(text: str) -> list[int]:
-    """For each git line, the first splitlines() line it holds; then one past the last line."""
-    pieces = text.split("\n")
-    last = pieces.pop()  # what follows the final LF: "" when the text ends with one
-    starts = [1]
-    for piece in pieces:
-        starts.append(starts[-1] + len((piece + "\n").splitlines()))
-    if last:
-        starts.append(starts[-1] + len(last.splitlines()))
-    return starts
+def _in_text(git_lines: Iterable[int], text: str) -> frozenset[int]:
+    """Git's line numbers that exist in `text` (aiguard numbers lines as git does)."""
+    count = len(split_lines(text))
+    return frozenset(n for n in git_lines if 1 <= n <= count)
 
 
 def _all_lines(text: str) -> frozenset[int]:
-    return frozenset(range(1, len(text.splitlines()) + 1))
+    return frozenset(range(1, len(split_lines(text)) + 1))
 
 
 # -- reading file contents ----------------------------------------------------------------
@@ -612,7 +592,7 @@ def _file_change(
     blobs: dict[str, bytes],
     max_bytes: int,
 ) -> FileChange:
-    changed = _renumber(patch.added, after)
+    changed = _in_text(patch.added, after)
     if record.old_path is None:
         return FileChange(path=record.path, after=after, changed_lines=changed)
     data = blobs.get(record.src_oid)
@@ -634,7 +614,7 @@ def _file_change(
         before=before,
         old_path=record.old_path,
         changed_lines=changed,
-        removed_lines=_renumber(patch.removed, before),
+        removed_lines=_in_text(patch.removed, before),
     )
 
 

@@ -59,6 +59,20 @@ HASH_COMMENT_LANGUAGES = frozenset({"shell", "yaml", "toml", "ini", "make", "doc
 TREE_SITTER_LANGUAGES = frozenset({"javascript", "typescript"})
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines as git, tokenize and tree-sitter number them: split on LF only, CRLF's CR dropped.
+
+    Not str.splitlines(), which also breaks on form feeds, lone CRs and U+2028: with it, every
+    line number after such a character would disagree with git's diff and the parsers.
+    """
+    if not text:
+        return []
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def language_of(path: str) -> str:
     """The language aiguard treats `path` as; "text" when it knows none."""
     name = posixpath.basename(path)
@@ -110,9 +124,9 @@ class Source:
 
     @property
     def lines(self) -> list[str]:
-        """The lines without their endings; `lines[n - 1]` is line n."""
+        """The lines without their endings; `lines[n - 1]` is line n (numbered as git does)."""
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            self._lines = split_lines(self.text)
         return self._lines
 
     def line(self, number: int) -> str:

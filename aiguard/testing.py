@@ -20,11 +20,12 @@ from aiguard.engine import Engine, FileOutcome
 from aiguard.findings import Finding
 from aiguard.project import Project
 from aiguard.rule import Example, Flag, Rule
+from aiguard.source import split_lines
 
 
 def line_diff(before: str, after: str) -> tuple[frozenset[int], frozenset[int]]:
     """(after-lines added or modified, before-lines removed or modified), 1-based."""
-    a, b = before.splitlines(), after.splitlines()
+    a, b = split_lines(before), split_lines(after)
     changed: set[int] = set()
     removed: set[int] = set()
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -39,7 +40,7 @@ def example_change(path: str, code: str, before: str | None) -> FileChange:
     """The FileChange an example stands for: a new file, or `before` changed into `code`."""
     if before is None:
         return FileChange(
-            path=path, after=code, changed_lines=frozenset(range(1, len(code.splitlines()) + 1))
+            path=path, after=code, changed_lines=frozenset(range(1, len(split_lines(code)) + 1))
         )
     changed, removed = line_diff(before, code)
     return FileChange(

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from aiguard.changes import ChangeSet, FileChange, Mode, collect_changes
 from aiguard.errors import AiguardError
+from aiguard.source import split_lines
 
 GIT_ENV_TO_DROP = (
     "GIT_DIR",
@@ -323,19 +324,19 @@ def test_autocrlf_checkout_is_not_all_changed(make_repo: Callable[..., Repo]) ->
     assert change.changed_lines == nums(2) and change.before == "a\nb\nc\n"
 
 
-def test_line_breaks_git_does_not_split_on_follow_splitlines(
+def test_line_numbers_are_gits_even_with_form_feeds_and_lone_crs(
     make_repo: Callable[..., Repo],
 ) -> None:
+    """Lines split on LF only, as git, tokenize and tree-sitter count them."""
     before = "a\nb\x0cc\nd\re\nf\n"
     repo = make_repo({"ff.py": before})
     repo.write("ff.py", "a\nb\x0cC\nd\re\nF\n")
 
     (change,) = repo.changes().files
 
-    lines = change.after.splitlines()
-    assert lines == ["a", "b", "C", "d", "e", "F"]
-    assert change.changed_lines == nums(2, 3, 6)
-    assert change.removed_lines == nums(2, 3, 6)
+    assert split_lines(change.after) == ["a", "b\x0cC", "d\re", "F"]
+    assert change.changed_lines == nums(2, 4)
+    assert change.removed_lines == nums(2, 4)
 
 
 def test_pure_deletion_hunk_gives_removed_lines_only(make_repo: Callable[..., Repo]) -> None:
@@ -664,12 +665,12 @@ def test_changed_lines_agree_with_the_texts(property_repo: Repo, before: str, af
 
     changes = property_repo.changes(Mode.WORKING, ("f.txt",))
 
-    before_lines, after_lines = before.splitlines(), after.splitlines()
+    before_lines, after_lines = split_lines(before), split_lines(after)
     found = by_path(changes).get("f.txt")
     if found is None:
         assert before == after
         return
-    assert found.after == after and len(found.after.splitlines()) == len(after_lines)
+    assert found.after == after
     assert found.changed_lines is not None
     assert all(1 <= n <= len(after_lines) for n in found.changed_lines)
     assert all(1 <= n <= len(before_lines) for n in found.removed_lines)

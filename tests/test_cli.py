@@ -214,7 +214,10 @@ def test_unparsable_file_is_a_note_and_the_rest_is_checked(
         for r in sarif["runs"][0]["results"]
     } >= {"b.ts"}
     notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
-    assert any("latin1.py" in n["message"]["text"] for n in notes)
+    uris = [
+        loc["physicalLocation"]["artifactLocation"]["uri"] for n in notes for loc in n["locations"]
+    ]
+    assert "latin1.py" in uris and "bad.py" in uris
     assert "latin1.py" in err and "Traceback" not in err
 
 
