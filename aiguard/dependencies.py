@@ -42,9 +42,8 @@ class Requirement:
     name: str
     extras: tuple[str, ...]
     marker: str
-    group: (
-        str  # "project", "optional:test", "group:dev", "poetry", "poetry:dev", "requirements", ...
-    )
+    # "project", "optional:test", "group:dev", "poetry", "poetry:dev", "requirements", "build"
+    group: str
     path: str
     line: int
     text: str
@@ -88,7 +87,10 @@ class Declared:
     @property
     def has_declarations(self) -> bool:
         """Whether the project declares its dependencies anywhere (even an empty list counts)."""
-        return any(m.requirements or _declares_something(m) for m in self.manifests)
+        return any(
+            any(r.group != "build" for r in m.requirements) or _declares_something(m)
+            for m in self.manifests
+        )
 
     @property
     def requires_python(self) -> str | None:
@@ -185,6 +187,9 @@ def _read_pyproject(manifest: Manifest, text: str) -> None:
                 _add_strings(
                     manifest, reqs, f"optional:{extra}", lines, "project.optional-dependencies"
                 )
+    build = data.get("build-system")
+    if isinstance(build, dict):
+        _add_strings(manifest, build.get("requires"), "build", lines, "build-system")
     groups = data.get("dependency-groups")
     if isinstance(groups, dict):
         for group, reqs in groups.items():
