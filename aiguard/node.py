@@ -665,17 +665,26 @@ class NodeFacts:
         """The package.json files from the file's directory up to the root, nearest first."""
         return [p for d in parent_dirs(file) if (p := self.package_json(d)) is not None]
 
+    def repository_packages(self) -> list[PackageJson]:
+        """Every package.json of the repository itself (node_modules left out)."""
+        found = []
+        for path in self.project.files:
+            if posixpath.basename(path) == "package.json" and "node_modules/" not in path:
+                package = self.package_json(posixpath.dirname(path))
+                if package is not None:
+                    found.append(package)
+        return found
+
     def workspace_names(self) -> frozenset[str]:
         """Names of the repository's own packages (monorepo workspaces import each other)."""
         if self._workspace_names is None:
-            names = set()
-            for path in self.project.files:
-                if posixpath.basename(path) == "package.json" and "node_modules/" not in path:
-                    package = self.package_json(posixpath.dirname(path))
-                    if package is not None and package.name:
-                        names.add(package.name)
-            self._workspace_names = frozenset(names)
+            packages = self.repository_packages()
+            self._workspace_names = frozenset(p.name for p in packages if p.name)
         return self._workspace_names
+
+    def declared_elsewhere(self, name: str) -> str | None:
+        """A package.json of the repository that declares `name`, whichever file asks."""
+        return next((p.path for p in self.repository_packages() if name in p.dependencies), None)
 
     # -- node_modules ---------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from aiguard.node import (
     NodeFacts,
     Outcome,
     PackageJson,
+    Resolution,
     node_facts,
     parse_package_json,
 )
@@ -408,19 +409,31 @@ class UndeclaredJsDependency(FileRule):
             resolution = facts.resolve(self.path, use.spec)
             if resolution.outcome is not Outcome.UNDECLARED:
                 continue
-            where = (
-                f"installed in {resolution.installed}"
-                if resolution.installed
-                else f"listed in {resolution.detail}"
-            )
             self.report_line(
                 use.line,
-                f'"{resolution.package}" is not declared in package.json: it is {where} only '
-                "as another package's dependency",
+                _undeclared_message(facts, resolution.package or use.spec, resolution),
                 column=use.column,
                 end_line=use.end_line,
                 end_column=use.end_column,
             )
+
+
+def _undeclared_message(facts: NodeFacts, name: str, resolution: Resolution) -> str:
+    where = (
+        f"installed in {resolution.installed}"
+        if resolution.installed
+        else f"listed in {resolution.detail}"
+    )
+    sibling = facts.declared_elsewhere(name)
+    if sibling is not None:
+        return (
+            f'"{name}" is declared in {sibling}, not in a package.json above this file: it is '
+            f"{where} for another package"
+        )
+    return (
+        f'"{name}" is not declared in package.json: it is {where} only as a dependency of '
+        "another package"
+    )
 
 
 class LookalikeJsDependency(PackageJsonRule):

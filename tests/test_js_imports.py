@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from aiguard_rules.js_dependencies import (
     LookalikeJsDependency,
+    UndeclaredJsDependency,
     UnusedJsDependency,
     one_edit_apart,
 )
@@ -385,3 +386,19 @@ def test_unused_dependency_looks_only_under_its_own_package() -> None:
         files={"packages/a/src/x.ts": 'import dayjs from "dayjs";\n'},
     )
     check_example(UnusedJsDependency, inside)
+
+
+def test_undeclared_import_names_the_sibling_package_that_declares_it() -> None:
+    example = Flag(
+        'import dayjs from "dayjs";\n',
+        line=1,
+        path="packages/a/src/x.js",
+        files={
+            "package.json": '{"name": "root", "workspaces": ["packages/*"]}',
+            "packages/a/package.json": '{"name": "a"}',
+            "packages/b/package.json": '{"name": "b", "dependencies": {"dayjs": "^1.11.0"}}',
+            "node_modules/dayjs/package.json": '{"name": "dayjs"}',
+        },
+        message="declared in packages/b/package.json, not in a package.json above this file",
+    )
+    check_example(UndeclaredJsDependency, example)
