@@ -9,6 +9,7 @@ facts (aiguard.node) the rules stand on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from aiguard_rules.js_dependencies import (
     UnusedJsDependency,
     one_edit_apart,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aiguard.cli import main
 from aiguard.config import Config
@@ -402,3 +405,28 @@ def test_undeclared_import_names_the_sibling_package_that_declares_it() -> None:
         message="declared in packages/b/package.json, not in a package.json above this file",
     )
     check_example(UndeclaredJsDependency, example)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_JSON, st.sampled_from([None, 2]))
+def test_jsonc_reads_what_json_writes(value: object, indent: int | None) -> None:
+    assert parse_jsonc(json.dumps(value, indent=indent)).value == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet='{}[]:,"/*\\ \nab1-.etrufl', max_size=40))
+def test_jsonc_agrees_with_json_and_fails_only_with_json_error(text: str) -> None:
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        with contextlib.suppress(JsonError):  # comments and trailing commas are allowed
+            parse_jsonc(text)
+        return
+    assert parse_jsonc(text).value == expected
