@@ -611,6 +611,7 @@ _LOCKFILE_ENTRY = {
     "pnpm-lock.yaml": r"^\s+['\"]?/?NAME[@/]\d",
     "bun.lock": r'\["NAME@',
 }
+_YAML_LOCKFILES = frozenset({"yarn.lock", "pnpm-lock.yaml"})
 # Modules a JavaScript runtime provides, known to TypeScript through these type packages.
 _RUNTIME_TYPES = {"bun": ("bun-types",)}
 # Bundler and test-runner configs whose aliases (`resolve.alias`, `moduleNameMapper`, babel
@@ -735,6 +736,26 @@ class NodeFacts:
                 text = self._lockfile_text(path)
                 pattern = template.replace("NAME", re.escape(name))
                 if text and re.search(pattern, text, re.MULTILINE):
+                    return path
+        return None
+
+    def peer_in_lockfile(self, file: str, name: str) -> str | None:
+        """A lockfile above `file` in which some package asks for `name` as a peer, or None.
+
+        Without node_modules, this is how to see that `@emotion/react` is there for
+        `@mui/material`: npm, pnpm, Yarn Berry and Bun lockfiles record peer requirements.
+        """
+        quoted = "[\"']?" + re.escape(name) + "[\"']?"
+        json_block = r'"peerDependencies"\s*:\s*\{[^{}]*"' + re.escape(name) + r'"\s*:'
+        yaml_block = r"^([ \t]+)peerDependencies:\n(?:\1[ \t]+.*\n)*?\1[ \t]+" + quoted + ":"
+        for directory in parent_dirs(file):
+            for lockfile in _LOCKFILE_ENTRY:
+                path = posixpath.join(directory, lockfile) if directory else lockfile
+                text = self._lockfile_text(path)
+                if not text or "peerDependencies" not in text:
+                    continue
+                pattern = yaml_block if lockfile in _YAML_LOCKFILES else json_block
+                if re.search(pattern, text, re.MULTILINE):
                     return path
         return None
 

@@ -268,6 +268,18 @@ class UnusedJsDependency(PackageJsonRule):
             },
         ),
         Pass(
+            '{\n  "dependencies": {\n    "@mui/material": "^5.0.0",\n'
+            '    "@emotion/styled": "^11.0.0"\n  }\n}\n',
+            before='{\n  "dependencies": {\n    "@mui/material": "^5.0.0"\n  }\n}\n',
+            files={
+                "src/App.jsx": 'import Button from "@mui/material/Button";\n',
+                "pnpm-lock.yaml": "packages:\n\n  '@mui/material@5.15.0':\n"
+                "    resolution: {integrity: sha512-x}\n    peerDependencies:\n"
+                "      '@emotion/react': ^11.5.0\n      '@emotion/styled': ^11.3.0\n"
+                "      react: ^17.0.0 || ^18.0.0\n",
+            },  # no node_modules: the lockfile records the peer requirement
+        ),
+        Pass(
             '{\n  "dependencies": {\n    "left-pad": "^1.3.0"\n  },\n'
             '  "devDependencies": {\n    "chalk": "^5.0.0"\n  }\n}\n',
             before='{\n  "devDependencies": {\n    "left-pad": "^1.0.0",\n'
@@ -299,7 +311,9 @@ class UnusedJsDependency(PackageJsonRule):
             return True
         if any(mentions(index.config_text, b) for b in self._bins(name, facts)):
             return True
-        return self._peer_of_declared(name, manifest, facts)
+        if self._peer_of_declared(name, manifest, facts):
+            return True
+        return facts.peer_in_lockfile(self.path, name) is not None
 
     def _bins(self, name: str, facts: NodeFacts) -> set[str]:
         bins = set(KNOWN_BINS.get(name, ()))

@@ -430,3 +430,31 @@ def test_jsonc_agrees_with_json_and_fails_only_with_json_error(text: str) -> Non
             parse_jsonc(text)
         return
     assert parse_jsonc(text).value == expected
+
+
+@pytest.mark.parametrize(
+    ("lockfile", "text"),
+    [
+        (
+            "package-lock.json",
+            '{"packages": {"node_modules/@mui/material": {"version": "5.15.0",\n'
+            '  "peerDependencies": {\n    "@emotion/react": "^11.5.0",\n    "react": "^18"\n  }}}}',
+        ),
+        (
+            "pnpm-lock.yaml",
+            "packages:\n  '@mui/material@5.15.0':\n    peerDependencies:\n"
+            "      '@emotion/react': ^11.5.0\n      react: ^18.0.0\n",
+        ),
+        (
+            "yarn.lock",
+            '"@mui/material@npm:^5.15.0":\n  version: 5.15.0\n  peerDependencies:\n'
+            '    "@emotion/react": ^11.5.0\n    react: ^18.0.0\n',
+        ),
+    ],
+)
+def test_peer_requirements_are_read_from_lockfiles(lockfile: str, text: str) -> None:
+    facts = facts_for({"package.json": "{}", lockfile: text})
+    assert facts.peer_in_lockfile("package.json", "@emotion/react") == lockfile
+    assert facts.peer_in_lockfile("package.json", "react") == lockfile
+    assert facts.peer_in_lockfile("package.json", "@mui/material") is None
+    assert facts.peer_in_lockfile("package.json", "emotion") is None
