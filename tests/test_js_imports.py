@@ -174,11 +174,14 @@ def test_hazards_are_found_with_the_right_rule_and_line(
 def test_legitimate_lookalikes_give_nothing(
     js_project: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with_tools = PACKAGE_JSON.replace(
+    hazards = {"src/feature.ts": HAZARDS_TS, "package.json": HAZARDS_PACKAGE_JSON}
+    js_project.commit(hazards, "ai change")
+    with_tools = HAZARDS_PACKAGE_JSON.replace(
         '"typescript": "^5.4.0"\n',
         '"typescript": "^5.4.0",\n    "@types/react": "^18.2.0",\n'
         '    "eslint-plugin-react": "^7.34.0"\n',
     )
+    assert with_tools != HAZARDS_PACKAGE_JSON
     js_project.commit({"src/legit.ts": LOOKALIKES_TS, "package.json": with_tools}, "legit change")
     code, report = check_json(js_project, monkeypatch, capsys)
     assert found(report) == []
