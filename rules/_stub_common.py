@@ -33,11 +33,12 @@ PLACEHOLDER_PHRASES = (
     r"in (?:a )?production(?: \w+)?,? (?:you|we|one|this|it)(?:'d| would| should| will| might)",
     r"simplified (?:version|implementation|logic|placeholder)",
     r"for now,? (?:we |i )?(?:just|simply)\b",
-    r"placeholder (?:implementation|logic|code|value|data|function|method|response|result|"
-    r"body|return|for)",
-    r"(?:this is|just|only|as) (?:a |an )?placeholder",
+    r"placeholder (?:implementation|logic|code|values?|data|function|method|response|result|"
+    r"body|return)",
+    r"placeholder,? (?:for now|until)",
+    r"(?:this is|just|only) (?:a |an )?placeholder(?=\s*(?:$|[.,;:!)-]))",
     r"^placeholder\b",
-    r"(?:mock|dummy|stub|fake|toy) implementation",
+    r"\b(?:mock|dummy|stub|fake|toy) implementation",
     r"\b(?:todo|fixme|xxx)\b[:\s-]*implement",
     r"(?:replace|swap) (?:this |it )?with (?:a |an |the )?(?:real|actual|proper)",
     r"(?:real|actual|your) (?:code|logic|implementation) (?:goes )?here",
@@ -51,8 +52,9 @@ UNFINISHED = re.compile(
 )
 # Words that state an empty body is on purpose, even in a short comment.
 _INTENT = re.compile(
-    r"\b(?:intentional(?:ly)?|deliberate(?:ly)?|on purpose|no-?op|nothing to do|ignor(?:e|ed|ing)|"
-    r"best[- ]effort|expected|harmless|optional|safe to|by design|not needed|unused)\b",
+    r"\b(?:intentional(?:ly)?|deliberate(?:ly)?|on purpose|no-?op|nothing|ignor(?:e|ed|ing)|"
+    r"swallow(?:ed|s)?|skip(?:ped)?|best[- ]effort|expected|harmless|optional|safe to|by design|"
+    r"not needed|unused)\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]{2,}")

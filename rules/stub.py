@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from aiguard.findings import Category, Severity
 from aiguard.rule import Example, FileContext, FileRule, Flag, Pass, PythonRule, Scope
-from aiguard.source import Comment
+from aiguard.source import Comment, Source
 
 from . import _treesitter_helpers as ts
 from ._cst_helpers import (
@@ -77,13 +77,31 @@ _EXEMPT_DECORATORS = frozenset(
 )
 _ABSTRACT_BASES = frozenset({"ABC", "Protocol"})
 _NO_OP_NAMES = re.compile(r"^_*(?:noop|no_op|nop|do_nothing|ignore|null_\w+)_*$", re.IGNORECASE)
-_STAND_IN_CLASSES = re.compile(r"^_*(?:Null|Noop|NoOp|Fake|Dummy|Stub|Mock)[A-Z0-9_]|Stub$|Fake$")
+_STAND_IN_CLASSES = re.compile(
+    r"(?:^_*|[a-z0-9_])(?:Null|Noop|NoOp|Nop|Fake|Dummy|Stub|Mock|ReadOnly|Disabled|Silent|Dont)"
+    r"(?:[A-Z0-9_]|$)|^_*No[A-Z]"
+)
+# A docstring this long documents an interface (a hook specification), it is not a stub's.
+_SPEC_DOCSTRING_LINES = 3
 _ASKS_SUBCLASS = re.compile(r"subclass|override|abstract|must (?:be )?implement|derived", re.I)
 _BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
 
 
 def _comments_between(comments: tuple[Comment, ...], first: int, last: int) -> list[Comment]:
     return [c for c in comments if first <= c.line <= last]
+
+
+def _comment_block_above(source: Source, line: int) -> list[Comment]:
+    """The consecutive whole-line comments that end just above `line`."""
+    by_line = {
+        c.line: c for c in source.comments if not source.line(c.line)[: c.column - 1].strip()
+    }
+    found = []
+    current = line - 1
+    while current in by_line:
+        found.append(by_line[current])
+        current -= 1
+    return found
 
 
 # -- AIG401 ------------------------------------------------------------------------------------
@@ -231,6 +249,46 @@ class PythonStubBody(PythonRule):
             """)
         ),
         Pass("def version():\n    return None\n"),
+        # Conditional definitions: platform and optional-dependency fallbacks.
+        Pass(
+            code("""
+            import sys
+
+            if sys.platform == "win32":
+                def lock(fd):
+                    msvcrt.locking(fd, 1, 1)
+            else:
+                def lock(fd):
+                    raise NotImplementedError
+
+            try:
+                import argcomplete
+            except ImportError:
+                def autocomplete(parser):
+                    pass
+            """)
+        ),
+        # A hook specification: its docstring is the documentation of the interface.
+        Pass(
+            code("""
+            def on_startup(config):
+                \"\"\"Called once the configuration is read.
+
+                :param config: the parsed configuration.
+                \"\"\"
+            """)
+        ),
+        Pass(
+            code("""
+            class ReadOnlyDatabase(Database):
+                def save(self, key, value):
+                    pass
+
+            class NoCapture(Capture):
+                def resume(self):
+                    pass
+            """)
+        ),
         # The stub existed before the change; only another line changed.
         Pass(
             "def parse(text):\n    pass\n\nX = 2\n", before="def parse(text):\n    pass\n\nX = 1\n"
@@ -240,6 +298,30 @@ class PythonStubBody(PythonRule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._classes: list[libcst.ClassDef | None] = []  # None: inside a function
+        # One entry per enclosing if/try: True when it is outside any function, which makes
+        # the definitions under it conditional (platform or optional-dependency fallbacks).
+        self._guards: list[bool] = []
+
+    def _guard(self) -> None:
+        self._guards.append(None not in self._classes)
+
+    def visit_If(self, node: libcst.If) -> None:
+        self._guard()
+
+    def leave_If(self, original_node: libcst.If) -> None:
+        self._guards.pop()
+
+    def visit_Try(self, node: libcst.Try) -> None:
+        self._guard()
+
+    def leave_Try(self, original_node: libcst.Try) -> None:
+        self._guards.pop()
+
+    def visit_TryStar(self, node: libcst.TryStar) -> None:
+        self._guard()
+
+    def leave_TryStar(self, original_node: libcst.TryStar) -> None:
+        self._guards.pop()
 
     def visit_ClassDef(self, node: libcst.ClassDef) -> None:
         self._classes.append(node)
@@ -249,7 +331,7 @@ class PythonStubBody(PythonRule):
 
     def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
         owner = self._classes[-1] if self._classes else None
-        nested = None in self._classes
+        nested = None in self._classes or any(self._guards)
         self._classes.append(None)
         if not self.after.is_stub:
             self._judge(node, owner, nested)
@@ -258,6 +340,7 @@ class PythonStubBody(PythonRule):
         self._classes.pop()
 
     def _judge(self, node: libcst.FunctionDef, owner: libcst.ClassDef | None, nested: bool) -> None:
+        """`nested`: defined inside a function, or conditionally (under a module-level if/try)."""
         if decorator_names(node.decorators) & _EXEMPT_DECORATORS:
             return
         if owner is not None and _is_interface(owner):
@@ -269,10 +352,12 @@ class PythonStubBody(PythonRule):
         comments = _comments_between(self.after.comments, span.line, span.end_line)
         unfinished = any(is_unfinished(c.text) for c in comments)
         name = node.name.value
-        if stub.kind == "constant" and not unfinished:
-            return
+        if not unfinished and (stub.kind == "constant" or nested or _dunder(name)):
+            return  # dunders: a protocol method left out on purpose (`__len__` that raises)
         if stub.kind in {"pass", "ellipsis", "docstring"} and not unfinished:
-            if nested or any(explains(c.text) for c in comments) or _no_op(name, owner):
+            if any(explains(c.text) for c in comments) or _no_op(name, owner):
+                return
+            if stub.kind == "docstring" and _documents_a_spec(stub.statement):
                 return
             if owner is not None and self._overridden(owner, name):
                 return
@@ -318,12 +403,25 @@ def _is_interface(node: libcst.ClassDef) -> bool:
     return bool(set(base_names(node)) & _ABSTRACT_BASES) or metaclass_name(node) == "ABCMeta"
 
 
+def _dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
 def _no_op(name: str, owner: libcst.ClassDef | None) -> bool:
-    if name.startswith("__") and name.endswith("__"):
+    if _dunder(name):
         return True
     if _NO_OP_NAMES.match(name):
         return True
     return owner is not None and bool(_STAND_IN_CLASSES.search(owner.name.value))
+
+
+def _documents_a_spec(docstring: libcst.CSTNode) -> bool:
+    import libcst
+
+    if not isinstance(docstring, libcst.Expr):
+        return False
+    value = string_value(docstring.value)
+    return len((value or "").strip().splitlines()) >= _SPEC_DOCSTRING_LINES
 
 
 def _raises_not_implemented(node: libcst.Raise) -> bool:
@@ -539,7 +637,49 @@ class PythonErrorHidingHandler(PythonRule):
         ),
         Pass("from contextlib import suppress\n\nwith suppress(OSError):\n    os.remove(tmp)\n"),
         Pass("try:\n    v = int(s)\nexcept Exception:\n    return False\n"),
+        Pass(
+            code("""
+            # If rustc is broken for any reason, report without its version.
+            try:
+                version = rustc_version()
+            except Exception:
+                pass
+            """)
+        ),
+        Pass(
+            code("""
+            class Stream:
+                def __del__(self):
+                    try:
+                        self.close()
+                    except Exception:
+                        pass
+            """)
+        ),
     )
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._tries: list[libcst.CSTNode] = []
+        self._functions: list[str] = []
+
+    def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
+        self._functions.append(node.name.value)
+
+    def leave_FunctionDef(self, original_node: libcst.FunctionDef) -> None:
+        self._functions.pop()
+
+    def visit_Try(self, node: libcst.Try) -> None:
+        self._tries.append(node)
+
+    def leave_Try(self, original_node: libcst.Try) -> None:
+        self._tries.pop()
+
+    def visit_TryStar(self, node: libcst.TryStar) -> None:
+        self._tries.append(node)
+
+    def leave_TryStar(self, original_node: libcst.TryStar) -> None:
+        self._tries.pop()
 
     def visit_ExceptHandler(self, node: libcst.ExceptHandler) -> None:
         self._judge(node)
@@ -550,14 +690,16 @@ class PythonErrorHidingHandler(PythonRule):
     def _judge(self, node: libcst.ExceptHandler | libcst.ExceptStarHandler) -> None:
         if not _broad(node.type):
             return
+        if self._functions and self._functions[-1] == "__del__":
+            return  # an exception cannot leave a finalizer anyway: Python prints and drops it
         body = statements(node.body)
         if len(body) != 1 or not _discards(body[0]):
             return
         span = self.after.position(node)
-        if any(
-            explains(c.text)
-            for c in _comments_between(self.after.comments, span.line, span.end_line)
-        ):
+        comments = _comments_between(self.after.comments, span.line, span.end_line)
+        if self._tries:
+            comments += self._comments_above(self.after.position(self._tries[-1]).line)
+        if any(explains(c.text) for c in comments):
             return
         keyword = "except*" if type(node).__name__ == "ExceptStarHandler" else "except"
         caught = "bare `except:`" if node.type is None else f"`{keyword} {self._code(node.type)}`"
@@ -576,7 +718,8 @@ class PythonErrorHidingHandler(PythonRule):
         if not any(_broad(arg.value) for arg in node.args):
             return
         line = self.after.position(node).line
-        if any(explains(c.text) for c in _comments_between(self.after.comments, line - 1, line)):
+        comments = _comments_between(self.after.comments, line, line) + self._comments_above(line)
+        if any(explains(c.text) for c in comments):
             return
         self.report(
             node,
@@ -585,6 +728,10 @@ class PythonErrorHidingHandler(PythonRule):
 
     def _code(self, node: libcst.CSTNode) -> str:
         return " ".join(self.after.cst.code_for_node(node).split())
+
+    def _comments_above(self, line: int) -> list[Comment]:
+        """The block of whole-line comments right above `line` (what a `try:` is prefaced with)."""
+        return _comment_block_above(self.after, line)
 
 
 def _broad(node: libcst.BaseExpression | None) -> bool:

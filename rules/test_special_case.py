@@ -113,6 +113,7 @@ _FRAME_CALLS = frozenset(
     }
 )
 _STRING_METHODS = frozenset({"endswith", "startswith", "find", "index", "count", "__contains__"})
+_STRING_TESTS = _STRING_METHODS | {"match", "search", "fullmatch", "fnmatch"}
 _RUNNER_TEXT = re.compile(r"py\.?test|unittest|\bnose(?:tests|2)?\b", re.IGNORECASE)
 _TESTISH_TEXT = re.compile(
     r"py\.?test|unittest|conftest|(?:^|[/\\._])tests?(?:$|[/\\._])", re.IGNORECASE
@@ -126,10 +127,24 @@ def _loaded_message(module: str | None) -> str:
     return f"production code checks whether {module} is loaded: {_DIFFERS}"
 
 
+# Set by pytest (and pytest-xdist) while tests run. Other PYTEST_* variables (PYTEST_ADDOPTS,
+# PYTEST_PLUGINS, PYTEST_THEME...) configure pytest itself; reading them detects nothing.
+_RUNNER_VARIABLES = frozenset(
+    {
+        "PYTEST_CURRENT_TEST",
+        "PYTEST_VERSION",
+        "PYTEST_XDIST_WORKER",
+        "PYTEST_XDIST_WORKER_COUNT",
+        "PYTEST_XDIST_TESTRUNUID",
+    }
+)
+_TEST_TOOLING = frozenset({"pytest", "_pytest"})
+
+
 def _env_kind(name: str) -> str | None:
     """ "runner" for variables a test runner sets, "setting" for explicit test switches."""
     upper = name.upper()
-    if upper.startswith("PYTEST_"):
+    if upper in _RUNNER_VARIABLES:
         return "runner"
     if upper.startswith("UNITTEST_") or upper in _TEST_SETTINGS:
         return "setting"
@@ -239,6 +254,21 @@ class PythonTestRunnerDetection(PythonRule):
         Pass('import os\n\nlevel = os.environ.get("LOG_LEVEL", "INFO")\n'),
         Pass("import inspect\n\ndef caller_name():\n    return inspect.stack()[1].function\n"),
         Pass('import sys\n\nif "numpy" in sys.modules:\n    register_numpy()\n'),
+        Pass('import os\n\nTHEME = os.environ.get("PYTEST_THEME")\n'),
+        # A pytest plugin shipped in a package is test tooling.
+        Pass(
+            'import pytest\nimport sys\n\nX = "xdist" in sys.modules or "pytest" in sys.modules\n'
+        ),
+        Pass(
+            code("""
+            import sys
+
+            def warn(message):
+                \"\"\"Warn from the caller's frame (used by the test helpers too).\"\"\"
+                frame = sys._getframe(1)
+                log(message, frame.f_code.co_filename)
+            """)
+        ),
         Pass('"""Run under pytest: it sets PYTEST_CURRENT_TEST."""\nMESSAGE = "sys.modules"\n'),
     )
 
@@ -246,6 +276,7 @@ class PythonTestRunnerDetection(PythonRule):
         super().__init__(context)
         self._frames: list[_FrameScope] = []
         self._config = is_config_module(self.path)
+        self._tooling = False
 
     # -- scopes for stack inspection ----------------------------------------------------
 
@@ -254,6 +285,21 @@ class PythonTestRunnerDetection(PythonRule):
 
     def leave_Module(self, original_node: libcst.Module) -> None:
         self._judge_frames()
+        if self._tooling:
+            self.reported_nodes.clear()
+
+    def visit_Import(self, node: libcst.Import) -> None:
+        for alias in node.names:
+            self._note_import(dotted_name(alias.name))
+
+    def visit_ImportFrom(self, node: libcst.ImportFrom) -> None:
+        if node.module is not None and not node.relative:
+            self._note_import(dotted_name(node.module))
+
+    def _note_import(self, module: str | None) -> None:
+        """A module that imports pytest is test tooling (a plugin, fixtures): it may look."""
+        if module is not None and module.split(".")[0] in _TEST_TOOLING:
+            self._tooling = True
 
     def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
         self._frames.append(_FrameScope(node))
@@ -266,7 +312,7 @@ class PythonTestRunnerDetection(PythonRule):
         scope = self._frames.pop()
         if not scope.calls:
             return
-        if any(_TESTISH_TEXT.search(s) for s in _strings_in(scope.node)):
+        if any(_TESTISH_TEXT.search(s) for s in _tested_strings(scope.node)):
             for call in scope.calls:
                 self.report(call, "production code inspects the call stack for a test caller")
 
@@ -426,6 +472,27 @@ def _strings_in(node: libcst.CSTNode) -> list[str]:
             if value is not None:
                 values.append(value)
     return values
+
+
+def _tested_strings(node: libcst.CSTNode) -> list[str]:
+    """Strings that `node` compares something with: comparison operands, string-test arguments."""
+    import libcst
+    import libcst.matchers as m
+
+    found: list[str] = []
+    for comparison in m.findall(node, m.Comparison()):
+        if isinstance(comparison, libcst.Comparison):
+            for operand in [comparison.left, *(t.comparator for t in comparison.comparisons)]:
+                found.extend(_strings_in(operand))
+    for call in m.findall(node, m.Call(func=m.Attribute())):
+        if (
+            isinstance(call, libcst.Call)
+            and isinstance(call.func, libcst.Attribute)
+            and call.func.attr.value in _STRING_TESTS
+        ):
+            for arg in call.args:
+                found.extend(_strings_in(arg.value))
+    return found
 
 
 def _comprehension_iters(for_in: libcst.CompFor) -> Iterator[libcst.BaseExpression]:
