@@ -15,9 +15,12 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiguard.node import DEPENDENCY_SECTIONS, JsonError, parse_jsonc
-from aiguard.project import Project
+
+if TYPE_CHECKING:
+    from aiguard.project import Project
 
 _CODE_SUFFIXES = (
     ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".vue", ".svelte", ".astro",
