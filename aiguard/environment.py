@@ -246,7 +246,8 @@ class _Store:
         except OSError as exc:
             self.problems.append(f"cannot write the cache under {self.directory}: {exc}")
             self.directory = None  # one message is enough; go on without a cache
-            tmp.unlink(missing_ok=True)
+            if tmp.is_file():
+                tmp.unlink()
 
 
 def _key(*parts: str) -> str:

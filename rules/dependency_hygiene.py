@@ -480,6 +480,7 @@ class UndeclaredImport(PythonRule):
         if not python.declared.has_declarations:
             return
         old = before_imports(self.before)
+        reported: set[str] = set()
         for site in sites:
             if site.level or site.lenient or site.type_checking or site.module == "__future__":
                 continue
@@ -492,7 +493,8 @@ class UndeclaredImport(PythonRule):
                 if (module, 0, "") in old:
                     continue
                 distribution = self._undeclared(python, module)
-                if distribution:
+                if distribution and distribution not in reported:
+                    reported.add(distribution)
                     self.report(
                         target,
                         f"`{module.split('.')[0]}` comes from `{distribution}`, which the project "
