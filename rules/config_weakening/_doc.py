@@ -341,6 +341,11 @@ def parse_ini(source: Source) -> IniDoc:
         parser.read_string(source.text)
     except configparser.Error as exc:
         raise SourceError(f"INI error: {exc.message.splitlines()[0]}") from None
+    except AttributeError:
+        # configparser's own bug: an indented line after an option without a value
+        raise SourceError(
+            "INI error: a continuation line follows an option without a value"
+        ) from None
     data = {sec: {k: v or "" for k, v in parser.items(sec, raw=True)} for sec in parser.sections()}
     doc = IniDoc(data)
     section: str | None = None
