@@ -75,6 +75,8 @@ PLAIN_CONTEXT_METHODS = frozenset(
         "signal",
     }
 )
+# Testing Library queries that throw when nothing matches: `screen.getByText("Saved")` checks.
+THROWING_QUERIES = ("getBy", "getAllBy", "findBy", "findAllBy")
 SCRIPT_SUFFIXES = (".js", ".ts", ".jsx", ".tsx", ".mjs", ".cjs", ".mts", ".cts")
 
 
@@ -572,7 +574,7 @@ def _chain(node: Node) -> list[str]:
 
 def _is_assertion(chain: list[str], context_param: str | None) -> bool:
     last = chain[-1]
-    if last.lower().startswith(HELPER_PREFIXES):
+    if last.lower().startswith(HELPER_PREFIXES) or last.startswith(THROWING_QUERIES):
         return True
     if chain[0] == "assert" and len(chain) == 2:
         return True

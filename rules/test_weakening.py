@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ._test_weakening_model import Case, FileFacts
 
 LANGUAGES = frozenset({"python", "javascript", "typescript"})
+FACTS_KEY = "aiguard_rules.test_weakening.facts"
 
 
 def read_facts(source: Source) -> FileFacts:
@@ -32,10 +33,10 @@ def read_facts(source: Source) -> FileFacts:
     if source.language == "python":
         from ._test_weakening_python import read_python
 
-        return source.memo("test-weakening", lambda: read_python(source))
+        return source.memo(FACTS_KEY, lambda: read_python(source))
     from ._test_weakening_script import read_script
 
-    return source.memo("test-weakening", lambda: read_script(source))
+    return source.memo(FACTS_KEY, lambda: read_script(source))
 
 
 class WeakeningRule(FileRule):
@@ -396,7 +397,9 @@ class TestWithoutAssertion(WeakeningRule):
             "describe('cart', () => {\n  it('renders', () => {\n"
             "    expect(render(<Cart />)).toMatchSnapshot();\n  });\n"
             "  it('checks', () => {\n    expectValid(total([1]));\n  });\n"
-            "  test('ava style', (t) => {\n    t.is(total([1]), 1);\n  });\n});\n",
+            "  test('ava style', (t) => {\n    t.is(total([1]), 1);\n  });\n"
+            "  it('shows the total', () => {\n    render(<Cart items={[1]} />);\n"
+            "    screen.getByText('Total: 1');\n  });\n});\n",
             path="cart.test.tsx",
         ),
         Pass(
