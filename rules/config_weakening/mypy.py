@@ -344,8 +344,10 @@ class MypyWeakened(ConfigRule):
             if (before.glob is None and not before.overrides) or self._configured_elsewhere():
                 return  # never configured here, or moved to another mypy config file
             after = _Mypy(None, {})
+        self._pending: dict[tuple[int, str, Severity | None], list[str]] = {}
         self._compare_global(before, after)
         self._compare_overrides(before, after)
+        self._flush_overrides()
 
     def _configured_elsewhere(self) -> bool:
         """Whether another file of the project configures mypy (the settings moved there)."""
@@ -450,13 +452,8 @@ class MypyWeakened(ConfigRule):
             old_codes = set(as_list(raw_old)) | set(as_list(before.value(key)))
             for code in as_list(raw_new):
                 if code not in old_codes:
-                    self._report_override(
-                        after,
-                        pattern,
-                        key,
-                        f'mypy disable_error_code for {pattern}: added "{code}"',
-                        code,
-                    )
+                    message = f'mypy disable_error_code for {{modules}}: added "{code}"'
+                    self._report_override(after, pattern, key, message, code)
             return
         if key not in _WEAK_TRUE and key != "follow_imports" and not _strong_when_true(key):
             return
@@ -465,7 +462,7 @@ class MypyWeakened(ConfigRule):
         if not _weaker(key, old, new):
             return
         severity = Severity.NOTE if key == "ignore_missing_imports" else None
-        message = f"mypy {key} for {pattern}: {show(raw_old)} -> {show(raw_new)}"
+        message = f"mypy {key} for {{modules}}: {show(raw_old)} -> {show(raw_new)}"
         self._report_override(
             after, pattern, key, message, None, severity=severity, raw_new=raw_new
         )
@@ -495,7 +492,17 @@ class MypyWeakened(ConfigRule):
             # The setting stood there already: what changed is the module joining the block.
             line = module_line
             if item is None:
-                message = (
-                    f'mypy: module "{pattern}" added to an override with {key} = {show(raw_new)}'
-                )
-        self.weaker(line, message, severity=severity)
+                setting = f"{key} = {show(raw_new)}"
+                message = f"mypy: module{{s}} {{quoted}} added to an override with {setting}"
+        self._pending.setdefault((line, message, severity), []).append(pattern)
+
+    def _flush_overrides(self) -> None:
+        """One finding per line and message, naming every module pattern it concerns."""
+        for (line, template, severity), patterns in self._pending.items():
+            message = (
+                template.replace("{modules}", ", ".join(patterns))
+                .replace("{quoted}", ", ".join(f'"{p}"' for p in patterns))
+                .replace("{s}", "s" if len(patterns) > 1 else "")
+            )
+            self.weaker(line, message, severity=severity)
+        self._pending.clear()

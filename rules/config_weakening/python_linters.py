@@ -459,12 +459,16 @@ class PythonLinterWeakened(ConfigRule):
 
     def _compare_per_file(self, before: _Lint, after: _Lint) -> None:
         globally = before.entries("ignore")
+        selected = after.entries("select")
+        by_line: dict[tuple[int, str], list[str]] = {}
         for glob, codes in after.per_file.items():
             old = before.per_file.get(glob, {})
             for code, line in codes.items():
-                if code in old or any(
-                    _overlaps(code, g) and g.startswith(code[:1]) and code.startswith(g)
-                    for g in globally
-                ):
-                    continue
-                self.weaker(line, f'{after.tool} per-file-ignores for {glob}: added "{code}"')
+                if code in old or any(code.startswith(g) for g in globally):
+                    continue  # ignored here before, or everywhere
+                if after.tool != "pylint" and not any(_overlaps(code, s) for s in selected):
+                    continue  # not selected: ignoring it changes nothing
+                by_line.setdefault((line, glob), []).append(code)
+        for (line, glob), new_codes in by_line.items():
+            names = ", ".join(f'"{c}"' for c in new_codes)
+            self.weaker(line, f"{after.tool} per-file-ignores for {glob}: added {names}")
