@@ -19,6 +19,9 @@ from typing import Any
 import pytest
 
 from aiguard.cli import main
+from aiguard.plugins import load_rules
+from aiguard.rule import Pass, Rule
+from aiguard.testing import run_example
 from tests.gitrepo import GitRepo
 
 CATEGORY = "test-weakening"
@@ -481,3 +484,41 @@ def test_all_mode_sees_the_old_hazards_too(
         ("tests/test_cart.py", line_of(text, "def test_old_smoke"), "AIG503"),
         ("test/cart.test.js", line_of(HAZARDS["test/cart.test.js"], "it.skip('legacy'"), "AIG501"),
     } <= found
+
+
+# -- robustness: odd or broken input never crashes a rule -------------------------------------
+
+RULES = [rule for rule in load_rules().values() if rule.category.value == CATEGORY]
+
+ODD_SCRIPT = code("""
+    it();
+    describe();
+    it(123, () => {});
+    test(`${name}`, function () { expect().toBe(); });
+    expect(x).toBeCloseTo();
+    expect(x).toBeCloseTo(1, 'two');
+    it.each(rows)('row %s', () => {});
+    it.skipIf()('x', () => {});
+    (cond ? it : it.skip)('y', () => { expect(1).toBe(1); });
+    const { a, ...rest } = require('./a');
+    import * as m from '../m';
+    m.f();
+    this.skip;
+    """)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_a_before_version_that_does_not_parse_counts_as_new(rule: type[Rule]) -> None:
+    after = "import pytest\n\n@pytest.mark.skip\ndef test_a():\n    assert True\n"
+    outcome = run_example(rule, Pass(after, before="def test_a(:\n    assert x\n"))
+    assert outcome.notifications == []
+    new_file = run_example(rule, Pass(after))
+    assert [f.line for f in outcome.findings] == [f.line for f in new_file.findings]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_odd_scripts_give_no_rule_error(rule: type[Rule]) -> None:
+    before = ODD_SCRIPT.replace("m.f();", "it('z', () => { expect(m.f()).toBeCloseTo(1, 5); });")
+    for path in ("odd.test.js", "odd.test.ts"):
+        outcome = run_example(rule, Pass(ODD_SCRIPT, before=before, path=path))
+        assert [n for n in outcome.notifications if n.kind == "rule-error"] == []
