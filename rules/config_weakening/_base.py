@@ -67,8 +67,14 @@ def code(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
+class Verbatim(str):
+    """A description shown as is in a message (`true (via strict)`), never quoted."""
+
+
 def show(value: Any) -> str:
     """A setting's value as the user wrote it, compactly (`true`, `"basic"`, `80`)."""
+    if isinstance(value, Verbatim):
+        return str(value)
     if value is MISSING:
         return UNSET
     if value is UNKNOWN:

@@ -122,8 +122,8 @@ def _read_flat(doc: Doc) -> _Lint | None:
     for index, item in enumerate(items):
         if item is UNKNOWN:
             text = doc.opaque.get((index,))
-            if text:
-                lint.presets.setdefault(text.removeprefix("...").strip(), doc.line((index,)))
+            for preset in _presets_in(text.removeprefix("...").strip() if text else ""):
+                lint.presets.setdefault(preset, doc.line((index,)))
             continue
         if not isinstance(item, dict):
             continue
@@ -183,9 +183,31 @@ def _indexed(doc: Doc, path: Path) -> list[tuple[str, int]]:
     return []
 
 
+_PRESET_CALL = re.compile(r"^([\w$.]+)\((.*)\)$", re.DOTALL)
+_STRING_ARG = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)')\s*(?:,|$)""")
+
+
+def _presets_in(text: str) -> list[str]:
+    """`compat.extends("a", "b")` -> [`compat.extends("a")`, `compat.extends("b")`]; else [text]."""
+    call = _PRESET_CALL.match(text)
+    if call is None:
+        return [text] if text else []
+    args, position, found = call.group(2), 0, []
+    while position < len(args):
+        match = _STRING_ARG.match(args, position)
+        if match is None or match.end() == position:
+            return [text]
+        found.append(f'{call.group(1)}("{match.group(1) or match.group(2) or ""}")')
+        position = match.end()
+    return found or [text]
+
+
 def _family(preset: str) -> str:
     """`plugin:x/recommended` -> `plugin:x`, `tseslint.configs.strict` -> `tseslint.configs`."""
     cleaned = preset.removeprefix("...").strip()
+    call = _PRESET_CALL.match(cleaned)
+    if call is not None:
+        return f"{call.group(1)}({_family(call.group(2).strip(chr(34) + chr(39)))})"
     for separator in ("/", "."):
         if separator in cleaned:
             return cleaned.rsplit(separator, 1)[0]

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from aiguard.findings import Category, Severity
 from aiguard.rule import Flag, Pass
 
-from ._base import REMOVED, ConfigRule, as_bool, as_list, is_generated_path, show
+from ._base import REMOVED, ConfigRule, Verbatim, as_bool, as_list, is_generated_path, show
 from ._doc import MISSING, Doc, IniDoc
 
 # Flags `strict = true` turns on (mypy --help, "--strict").
@@ -386,7 +386,7 @@ class MypyWeakened(ConfigRule):
             ):
                 continue  # implied by `strict`, which is reported itself
             if raw_old is MISSING and key in STRICT_IMPLIED and before.effective("strict"):
-                raw_old = "true (via strict)"
+                raw_old = Verbatim("true (via strict)")
             self._report(after, before, key, raw_old, raw_new)
         self._compare_codes(before, after)
         self._compare_exclude(before, after)

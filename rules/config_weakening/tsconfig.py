@@ -10,7 +10,7 @@ from aiguard.findings import Category
 from aiguard.rule import Flag, Pass
 from aiguard.source import Source, SourceError
 
-from ._base import REMOVED, ConfigRule, as_bool, is_generated_path, show
+from ._base import REMOVED, ConfigRule, Verbatim, as_bool, is_generated_path, show
 from ._doc import MISSING, UNKNOWN, Doc, parse_json
 
 # Turned on by `"strict": true` (TypeScript's --strict family).
@@ -245,7 +245,7 @@ class TsconfigWeakened(ConfigRule):
     ) -> None:
         old_raw = before.value(key)
         if old_raw is MISSING and key in STRICT_FAMILY and before.effective("strict") is True:
-            old_raw = "true (via strict)"
+            old_raw = Verbatim("true (via strict)")
         if key in after.own:
             line = after_doc.line(("compilerOptions", self._raw_key(after_doc, key)))
             self.weaker(line, f"tsconfig {key}: {show(old_raw)} -> {show(after.own[key])}")
