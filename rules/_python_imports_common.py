@@ -61,6 +61,7 @@ class ImportedName:
     name: str
     node: libcst.CSTNode
     bound_as: str  # the local name it binds
+    aliased: bool = False  # `import a.b as m` / `from a import b as c`
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ def _site(
                 _dotted(module, alias.name),
                 alias,
                 _alias_target(module, alias) or _dotted(module, alias.name).split(".")[0],
+                alias.asname is not None,
             )
             for alias in node.names
         )
@@ -196,6 +198,7 @@ def _site(
                 _dotted(module, alias.name),
                 alias,
                 _alias_target(module, alias) or _dotted(module, alias.name),
+                alias.asname is not None,
             )
             for alias in node.names
         )

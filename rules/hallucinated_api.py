@@ -102,6 +102,8 @@ class UnknownModuleAttribute(PythonRule):
             "import os\n\nos.path.joinpath('a')\n", before="import os\n\nos.path.joinpath('a')\n\n"
         ),
         Pass("import collections\n\ncollections.abc.Mapping\n"),
+        Pass("import xml.etree.ElementTree\n\nxml.etree.ElementTree.parse(f)\n"),
+        Flag("import xml.etree.ElementTree\n\nxml.etree.ElementTree.parse_file(f)\n", line=3),
     )
 
     def __init__(self, context: FileContext) -> None:
@@ -111,12 +113,25 @@ class UnknownModuleAttribute(PythonRule):
         self._assigned: set[tuple[str, str]] = set()
         self._guarded: set[int] = set()
         self._guard_stack: list[bool] = []
+        self._in_import = 0
 
     # -- collection ------------------------------------------------------------------------------
 
+    def visit_Import(self, node: libcst.Import) -> None:
+        self._in_import += 1
+
+    def leave_Import(self, original_node: libcst.Import) -> None:
+        self._in_import -= 1
+
+    def visit_ImportFrom(self, node: libcst.ImportFrom) -> None:
+        self._in_import += 1
+
+    def leave_ImportFrom(self, original_node: libcst.ImportFrom) -> None:
+        self._in_import -= 1
+
     def visit_Attribute(self, node: libcst.Attribute) -> None:
         chain = _chain(node.value)
-        if chain is not None:
+        if chain is not None and not self._in_import:  # `import a.b` names, not uses, a.b
             self._candidates.append((node, chain))
             if any(self._guard_stack):
                 self._guarded.add(id(node))
@@ -239,7 +254,7 @@ class UnknownModuleAttribute(PythonRule):
                 continue
             for imported in site.names:
                 if not site.is_from:
-                    if imported.bound_as != imported.name:  # import a.b as m
+                    if imported.aliased:  # import a.b as m
                         target = _Module(imported.name)
                     else:  # import a.b binds a
                         target = _Module(imported.name.split(".")[0])
