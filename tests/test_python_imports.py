@@ -207,7 +207,9 @@ def test_first_party_modules_and_relative_imports(repo: GitRepo, tmp_path: Path)
         {
             "src/shop/views.py": "from shop.models import Order, Invoice\nfrom .utils import fmt\n"
             "from . import models\n",
-            "tests/test_shop.py": "import realpkg\nfrom helpers import make\nfrom shop import models\n",
+            "tests/test_shop.py": (
+                "import realpkg\nfrom helpers import make\nfrom shop import models\n"
+            ),
         }
     )
     repo.git("add", "-A")
@@ -225,7 +227,8 @@ def test_real_pip_installs_normal_and_editable(tmp_path: Path) -> None:
         source = tmp_path / f"{name}-src"
         (source / "src" / name).mkdir(parents=True)
         (source / "pyproject.toml").write_text(
-            '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
+            '[build-system]\nrequires = ["setuptools>=64"]\n'
+            'build-backend = "setuptools.build_meta"\n'
             f'[project]\nname = "{name}-dist"\nversion = "1.0"\n'
         )
         (source / "src" / name / "__init__.py").write_text("def greet():\n    return 'hi'\n")
