@@ -99,18 +99,45 @@ def words_of(command: str) -> list[str]:
         return command.split()
 
 
-def segments(command: str) -> list[tuple[str, list[str]]]:
-    """The simple commands of a line, each with the operator before it ("" for the first)."""
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
+
+
+def segments(command: str, depth: int = 0) -> list[tuple[str, list[str]]]:
+    """The simple commands of a line, each with the operator before it ("" for the first).
+
+    `bash -c '<script>'` is looked into: its script's commands take its place.
+    """
     result: list[tuple[str, list[str]]] = []
     operator, current = "", list[str]()
-    for word in words_of(command):
-        if word in ("||", "&&", ";", "|", "&", ";;", "|&"):
+    for word in [*words_of(command), ";"]:
+        if word not in ("||", "&&", ";", "|", "&", ";;", "|&"):
+            if word not in ("(", ")", "{", "}"):
+                current.append(word)
+            continue
+        script = _shell_script(current)
+        if script is not None and depth < 3:
+            inner = segments(script, depth + 1)
+            if inner:
+                inner[0] = (operator, inner[0][1])
+                result.extend(inner)
+        elif current or operator:
             result.append((operator, current))
-            operator, current = word, []
-        elif word not in ("(", ")", "{", "}"):
-            current.append(word)
-    result.append((operator, current))
+        operator, current = word, []
     return [(op, ws) for op, ws in result if ws or op]
+
+
+def _shell_script(words: list[str]) -> str | None:
+    """The script of `bash -c '<script>'` (flags like `-e`, `-eo pipefail` allowed before -c)."""
+    if not words or posixpath.basename(words[0]) not in _SHELLS:
+        return None
+    for index, word in enumerate(words[1:], start=1):
+        if word == "-c" or (
+            word.startswith("-") and word.endswith("c") and not word.startswith("--")
+        ):
+            return words[index + 1] if index + 1 < len(words) else None
+        if not word.startswith("-") and word != "pipefail":
+            return None
+    return None
 
 
 _VALUE_OPTIONS = frozenset(
@@ -251,6 +278,22 @@ def _fails(words: list[str]) -> bool:
     return words in (["false"], ["exit"]) or (
         len(words) == 2 and words[0] in ("exit", "return") and words[1] not in ("0", "$?")
     )
+
+
+def owner_label(path: str, owner: str) -> str:
+    """How to name a command's owner in a message: `CI job test`, `make target lint`, ..."""
+    name = posixpath.basename(path)
+    if name == "package.json":
+        kind = "npm script"
+    elif name == "tox.ini":
+        kind = "tox env"
+    elif name == "noxfile.py":
+        kind = "nox session"
+    elif name in ("Makefile", "makefile", "GNUmakefile") or name.endswith(".mk"):
+        kind = "make target"
+    else:
+        kind = "CI job"
+    return f'{kind} "{owner}"' if owner else kind
 
 
 # -- where commands live -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from ._commands import (
     command_check,
     commands_of,
     gitlab_jobs,
+    owner_label,
     swallowed,
 )
 from ._doc import MISSING, Doc, IniDoc, parsed
@@ -158,7 +159,7 @@ class CiMadeNonBlocking(ConfigRule):
                       - run: pytest -q
             """),
             path=".github/workflows/ci.yml",
-            message='"pytest" made non-blocking with "|| true"',
+            message='CI job "test": "pytest" made non-blocking with "|| true"',
         ),
         Flag(
             code("""
@@ -398,9 +399,9 @@ class CiMadeNonBlocking(ConfigRule):
         old = {(signature, marker) for _, signature, marker in marks(before)}
         for command, signature, marker in marks(after):
             if (signature, marker) not in old:
-                where = f" in {command.owner}" if command.owner else ""
+                label = owner_label(self.path, command.owner)
                 self.weaker(
-                    command.line, f'CI: "{signature}" made non-blocking with "{marker}"{where}'
+                    command.line, f'{label}: "{signature}" made non-blocking with "{marker}"'
                 )
 
     @staticmethod
@@ -435,11 +436,12 @@ class CiMadeNonBlocking(ConfigRule):
             if command.owner and command.owner not in after_owners:
                 gone_owners.setdefault(command.owner, []).append(command)
                 continue
-            where = f" from {command.owner}" if command.owner else ""
-            self.removed(command.line, f'CI: check "{signature}" removed{where}')
+            label = owner_label(self.path, command.owner)
+            self.removed(command.line, f'{label}: check "{signature}" removed')
         for owner, commands in gone_owners.items():
             ran = ", ".join(dict.fromkeys(s for c in commands if (s := command_check(c.text))))
-            self.removed(commands[0].line, f'CI job "{owner}" removed (it ran {ran})')
+            label = owner_label(self.path, owner)
+            self.removed(commands[0].line, f"{label} removed (it ran {ran})")
 
     # -- GitHub Actions -----------------------------------------------------------------------
 

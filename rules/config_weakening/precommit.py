@@ -71,6 +71,13 @@ def _hooks(doc: Doc) -> list[_Hook]:
     return found
 
 
+def _hook_marker(hook: _Hook) -> str | None:
+    """How a hook's failure is thrown away: `--exit-zero` in its args, `|| true` in its entry."""
+    if "--exit-zero" in hook.args:
+        return "--exit-zero"
+    return swallowed(hook.entry) if hook.entry else None
+
+
 def _manual_only(stages: tuple[str, ...] | None) -> bool:
     return stages is not None and bool(stages) and not any(s in _RUNNING_STAGES for s in stages)
 
@@ -340,13 +347,9 @@ class HookRemovedOrSkipped(ConfigRule):
                     continue  # a new hook meant for manual runs weakens nothing
                 line = after_doc.line((*hook.path, "stages"))
                 self.weaker(line, f'pre-commit hook "{hook.id}" moved to stages: [manual]')
-            marker = swallowed(" ".join((hook.entry or hook.id, *hook.args)))
+            marker = _hook_marker(hook)
             old_hook = next((h for h in before if h.id == hook.id), None)
-            old_marker = (
-                swallowed(" ".join((old_hook.entry or old_hook.id, *old_hook.args)))
-                if old_hook
-                else None
-            )
+            old_marker = _hook_marker(old_hook) if old_hook else None
             if marker and marker != old_marker:
                 line = (
                     after_doc.line((*hook.path, "args"))
