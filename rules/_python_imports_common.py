@@ -15,7 +15,6 @@ the environment through aiguard.environment.
 from __future__ import annotations
 
 import ast
-import difflib
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
@@ -24,18 +23,11 @@ from typing import TYPE_CHECKING
 
 from aiguard_rules._python_packages import guessed_import_names, import_matches, popular_names
 
-from aiguard.dependencies import Declared, declared_dependencies, normalize
-from aiguard.environment import (
-    Namespace,
-    RawNamespace,
-    TargetEnvironment,
-    combine_namespace,
-    read_namespace,
-)
-
 if TYPE_CHECKING:
     import libcst
 
+    from aiguard.dependencies import Declared
+    from aiguard.environment import Namespace, RawNamespace, TargetEnvironment
     from aiguard.project import Project
     from aiguard.source import Source
 
@@ -454,6 +446,8 @@ class PythonProject:
     @property
     def declared(self) -> Declared:
         if self._declared is None:
+            from aiguard.dependencies import declared_dependencies
+
             self._declared = declared_dependencies(self.project.files, self.project.read_text)
         return self._declared
 
@@ -549,6 +543,8 @@ class PythonProject:
         key = f"{module.root}:{module.path}"
         if key in self._fp_namespaces:
             return self._fp_namespaces[key]
+        from aiguard.environment import Namespace, combine_namespace, read_namespace
+
         self._fp_namespaces[key] = Namespace(frozenset(), False, "cyclic star import")
         if module.opaque:
             result = Namespace(frozenset(), False, "it is an extension module")
@@ -614,7 +610,7 @@ class PythonProject:
         return self.declared.project_names
 
     def declared_names(self) -> frozenset[str]:
-        return frozenset(normalize(r.name) for r in self.declared.requirements)
+        return frozenset(r.normalized for r in self.declared.requirements)
 
 
 def python_project(project: Project) -> PythonProject:
@@ -635,6 +631,8 @@ def absolute_from_path(importer: str, level: int, module: str) -> tuple[str, str
 def did_you_mean(name: str, names: Iterable[str]) -> str:
     """A suggestion among `names`: a close spelling, or the name it starts with (`joinpath`)."""
     public = sorted(n for n in names if not n.startswith("_"))
+    import difflib
+
     close = difflib.get_close_matches(name, public, n=1, cutoff=0.75)
     if not close:
         close = sorted((n for n in public if len(n) >= 3 and name.startswith(n)), key=len)[-1:]

@@ -37,7 +37,6 @@ from aiguard_rules._python_packages import (
     popular_names,
 )
 
-from aiguard.dependencies import Requirement, normalize, python_floor, read_manifest
 from aiguard.findings import Category, Severity
 from aiguard.rule import FileRule, Flag, Pass, PythonRule
 from aiguard.source import SourceError
@@ -45,6 +44,7 @@ from aiguard.source import SourceError
 if TYPE_CHECKING:
     import libcst
 
+    from aiguard.dependencies import Requirement
     from aiguard.project import Project
 
 MANIFEST_FILES = (
@@ -129,6 +129,8 @@ def _without_declarations(path: str, text: str) -> str:
         return ""
     if not is_manifest(path):
         return text
+    from aiguard.dependencies import read_manifest
+
     manifest = read_manifest(path, text)
     dropped = {r.line for r in manifest.requirements}
     return "\n".join(line for n, line in enumerate(text.splitlines(), 1) if n not in dropped)
@@ -157,6 +159,8 @@ class _ManifestRule(FileRule):
     interest = r"[A-Za-z]"
 
     def added(self) -> list[Requirement]:
+        from aiguard.dependencies import read_manifest
+
         """Requirements of this file whose name the before-version did not declare."""
         after = read_manifest(self.path, self.after.text, self.project.read_text)
         if after.problems and self.path.endswith(".toml") and not after.requirements:
@@ -172,6 +176,8 @@ class _ManifestRule(FileRule):
         ]
 
     def requires_python(self) -> str | None:
+        from aiguard.dependencies import read_manifest
+
         own = read_manifest(self.path, self.after.text, None).requires_python
         return own or python_project(self.project).declared.requires_python
 
@@ -315,6 +321,8 @@ class ObsoleteBackport(_ManifestRule):
         if not added:
             return
         spec = self.requires_python()
+        from aiguard.dependencies import python_floor
+
         floor = python_floor(spec)
         for requirement in added:
             backport = BACKPORTS.get(requirement.normalized)
@@ -550,6 +558,8 @@ _DISPLAY = {"pyyaml": "PyYAML", "pillow": "Pillow", "gitpython": "GitPython", "p
 
 def _declared_by_tool(python: PythonProject, name: str) -> bool:
     """Declared in a tool's own file (tox, nox, pre-commit, conda, CI): a word match there."""
+    from aiguard.dependencies import normalize
+
     pattern = re.compile(rf"(?<![\w.-]){re.escape(normalize(name))}(?![\w-])", re.IGNORECASE)
     project = python.project
     for path in project.files:
