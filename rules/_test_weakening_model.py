@@ -87,7 +87,7 @@ class Case:
     cases: int | None = 1  # parametrized cases (None: not written as a literal list)
     empty: bool = False  # the body does nothing
     statements: int = 0
-    body: str = ""  # the normalized body, to recognise a renamed or moved test
+    body_node: object | None = None  # its body, rendered on demand by `FileFacts.body`
     local_calls: list[str] = field(default_factory=list)  # helpers of this file it calls
     unknown_helpers: int = 0  # calls that may assert (inherited self.methods)
     targets: list[Target] = field(default_factory=list)
@@ -101,9 +101,11 @@ class FileFacts:
 
     source: Source
     locate: Callable[[Any], Span]
+    render: Callable[[Any], str]  # a node's text
     functions: dict[str, Case] = field(default_factory=dict)
     markers: list[Marker] = field(default_factory=list)
     tolerances: list[Tolerance] = field(default_factory=list)
+    _bodies: dict[str, str] = field(default_factory=dict)
 
     @property
     def tests(self) -> dict[str, Case]:
@@ -126,14 +128,16 @@ class FileFacts:
             total += self._weigh(callee, seen)
         return total
 
-    def rename_of(self, case: Case) -> Case | None:
-        """The test of this file with the same body under another name (a rename), if any."""
-        if not case.body:
-            return None
-        for other in self.tests.values():
-            if other.name != case.name and other.body == case.body:
-                return other
-        return None
+    def body(self, case: Case) -> str:
+        """A test's body without whitespace, to recognise it renamed or moved ("" if none).
+
+        Rendered only when asked: most runs never compare bodies.
+        """
+        if case.body_node is None:
+            return ""
+        if case.name not in self._bodies:
+            self._bodies[case.name] = squash(self.render(case.body_node))
+        return self._bodies[case.name]
 
 
 def new_markers(after: FileFacts, before: FileFacts | None, kinds: Iterable[str]) -> list[Marker]:

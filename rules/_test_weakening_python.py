@@ -154,7 +154,7 @@ class Imported:
 def read_python(source: Source) -> FileFacts:
     """The tests, helpers and markers of one version of a Python file."""
     module = source.cst
-    facts = FileFacts(source=source, locate=source.position)
+    facts = FileFacts(source=source, locate=source.position, render=module.code_for_node)
     reader = _Reader(module, facts, source.path)
     module.visit(reader)
     reader.finish()
@@ -304,7 +304,7 @@ class _Reader(cst.CSTVisitor):
             node=node,
             first_anchor=node.decorators[0] if node.decorators else node,
             is_test=node.name.value.startswith("test"),
-            body=self.key(node.body),
+            body_node=node.body,
             uses_benchmark=any(p.name.value == "benchmark" for p in node.params.params),
         )
         case.statements, case.empty = _body_size(node.body)

@@ -113,7 +113,7 @@ def read_script(source: Source) -> FileFacts:
 class _ScriptReader:
     def __init__(self, source: Source) -> None:
         self.source = source
-        self.facts = FileFacts(source=source, locate=source.node_span)
+        self.facts = FileFacts(source=source, locate=source.node_span, render=source.node_text)
         self.imports: dict[str, _Imported] = {}
         self.helpers: set[str] = set()
 
@@ -227,7 +227,7 @@ class _ScriptReader:
         body = function.child_by_field_name("body")
         case = Case(name=unique, anchor=node, node=node, first_anchor=node)
         if body is not None:
-            case.body = self.key(body)
+            case.body_node = body
             statements = [
                 c for c in body.named_children if c.type not in ("comment", "empty_statement")
             ]

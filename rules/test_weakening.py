@@ -450,7 +450,8 @@ class TestWithoutAssertion(WeakeningRule):
 def _renamed(case: Case, before: FileFacts, after: FileFacts) -> bool:
     """A test whose body the before-version had under a name the after-version dropped."""
     return any(
-        old.body == case.body and old.name not in after.tests for old in before.tests.values()
+        old.name not in after.tests and before.body(old) == after.body(case)
+        for old in before.tests.values()
     )
 
 
@@ -844,7 +845,7 @@ class DeletedTest(WeakeningRule):
         after = self.facts
         added = [case for name, case in after.tests.items() if name not in before.tests]
         for name, old in before.tests.items():
-            if name in after.tests or any(case.body == old.body for case in added):
+            if name in after.tests or any(after.body(case) == before.body(old) for case in added):
                 continue  # kept, or renamed
             kept = self._production_functions(old, added)
             if not kept:
