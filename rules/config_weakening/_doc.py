@@ -140,10 +140,13 @@ def _attempt(parser: Callable[[Source], Doc], source: Source) -> Doc | SourceErr
 
 def parse_toml(source: Source) -> Doc:
     try:
-        data = tomllib.loads(source.text)
+        text = source.text.lstrip("\ufeff")  # a byte-order mark does not shift lines
+        data = tomllib.loads(text)
+        return Doc(data, _TomlLocator(_toml_tokens(text)).run())
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(f"TOML error: {exc}") from None
-    return Doc(data, _TomlLocator(_toml_tokens(source.text)).run())
+    except RecursionError:
+        raise SourceError("TOML too deeply nested to read") from None
 
 
 @dataclass(frozen=True)
@@ -338,7 +341,7 @@ _OPTION = re.compile(r"(?P<key>[^=:\s][^=:]*?)\s*[=:]")
 def parse_ini(source: Source) -> IniDoc:
     parser = configparser.RawConfigParser(allow_no_value=True, strict=False, interpolation=None)
     try:
-        parser.read_string(source.text)
+        parser.read_string(source.text.lstrip("\ufeff"))
     except configparser.Error as exc:
         raise SourceError(f"INI error: {exc.message.splitlines()[0]}") from None
     except AttributeError:
@@ -350,7 +353,7 @@ def parse_ini(source: Source) -> IniDoc:
     doc = IniDoc(data)
     section: str | None = None
     option: Path | None = None
-    for number, raw in enumerate(source.lines, start=1):
+    for number, raw in enumerate(source.text.lstrip("\ufeff").splitlines(), start=1):
         stripped = raw.strip()
         if not stripped or stripped[0] in "#;":
             continue
@@ -606,13 +609,16 @@ def parse_yaml(source: Source) -> Doc:
 
     yaml = YAML(typ="rt")
     try:
-        loaded = yaml.load(source.text)
+        loaded = yaml.load(source.text.lstrip("\ufeff"))
     except YAMLError as exc:
         raise SourceError(f"YAML error: {' '.join(str(exc).split())[:200]}") from None
     except (ValueError, TypeError, RecursionError) as exc:  # ruamel raises these on odd input
         raise SourceError(f"YAML error: {type(exc).__name__}: {exc}") from None
     lines: dict[Path, int] = {}
-    return Doc(_yaml_plain(loaded, (), lines), lines)
+    try:
+        return Doc(_yaml_plain(loaded, (), lines), lines)
+    except RecursionError:
+        raise SourceError("YAML too deeply nested (or an alias refers to itself)") from None
 
 
 def _yaml_plain(node: Any, path: Path, lines: dict[Path, int]) -> Any:
