@@ -34,6 +34,8 @@ _RUNNING_STAGES = frozenset(
      "post-rewrite", "pre-rebase"}
 )  # fmt: skip
 _SKIP = re.compile(r"(?<![\w$])SKIP\s*[:=]\s*[\"']?([A-Za-z0-9_.,-]+)")
+_HOOK_RUNNERS = re.compile(r"pre-commit|\bprek\b|\bgit\s+(commit|push|merge)\b")
+_NOT_HOOK_IDS = frozenset({"1", "0", "true", "false", "yes", "no", "on", "off"})
 _GIT_BYPASS = re.compile(r"^(commit|push|merge|am|rebase|cherry-pick|revert)$")
 
 
@@ -305,6 +307,11 @@ class HookRemovedOrSkipped(ConfigRule):
             path=".pre-commit-config.yaml",
         ),
         Pass(
+            "deploy:\n\tSKIP=1 ./deploy.sh\n\tgit push origin main\n",
+            before="deploy:\n\t./deploy.sh\n\tgit push origin main\n",
+            path="Makefile",
+        ),
+        Pass(
             '{\n  "scripts": {\n    "skip": "echo SKIP=1",\n    "test": "jest"\n  }\n}\n',
             before='{\n  "scripts": {\n    "test": "jest"\n  }\n}\n',
             path="package.json",
@@ -398,7 +405,7 @@ class HookRemovedOrSkipped(ConfigRule):
                 )
 
     def _check_skip(self) -> None:
-        if "pre-commit" not in self.after.text and "git " not in self.after.text:
+        if not _HOOK_RUNNERS.search(self.after.text):
             return  # SKIP= only means something to pre-commit
         old = {hook for _, hook in _skipped(self.before)} if self.before is not None else set()
         by_line: dict[int, list[str]] = {}
@@ -418,7 +425,6 @@ def _skipped(source: Source) -> list[tuple[int, str]]:
         if stripped.startswith("#"):
             continue
         for match in _SKIP.finditer(text):
-            found.extend(
-                (number, hook.strip()) for hook in match.group(1).split(",") if hook.strip()
-            )
+            hooks = [h.strip() for h in match.group(1).split(",")]
+            found.extend((number, h) for h in hooks if h and h.lower() not in _NOT_HOOK_IDS)
     return found
