@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -495,7 +496,9 @@ class EslintWeakened(ConfigRule):
             before_doc, after_doc = self.versions(*kinds)
             self._compare_docs(before_doc, after_doc, lambda d: _read_legacy(d, ()))
 
-    def _compare_docs(self, before_doc: Doc | None, after_doc: Doc, reader: Any) -> None:
+    def _compare_docs(
+        self, before_doc: Doc | None, after_doc: Doc, reader: Callable[[Doc], _Lint | None]
+    ) -> None:
         after = reader(after_doc)
         before = reader(before_doc) if before_doc is not None else None
         if after is None or before is None:

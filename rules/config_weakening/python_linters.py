@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -397,13 +398,13 @@ class PythonLinterWeakened(ConfigRule):
                 continue  # a linter newly configured chooses its rules; one dropped is not ours
             self._compare(before, after)
 
-    def _toml_readers(self, name: str) -> list[Any]:
+    def _toml_readers(self, name: str) -> list[Callable[[Doc], _Lint | None]]:
         if name == "pyproject.toml":
             ruff_bases: tuple[Path, ...] = (("tool", "ruff"), ("tool", "ruff", "lint"))
             return [lambda d: _ruff(d, ruff_bases), _flake8_toml, _pylint_toml]
         return [lambda d: _ruff(d, ((), ("lint",)))]
 
-    def _ini_readers(self, name: str) -> list[Any]:
+    def _ini_readers(self, name: str) -> list[Callable[[Doc], _Lint | None]]:
         if name in (".pylintrc", "pylintrc"):
             return [lambda d: _pylint_ini(d, whole_file=True)]
         return [
