@@ -86,7 +86,6 @@ class Case:
     looped: bool = False  # an assertion runs in a loop
     cases: int | None = 1  # parametrized cases (None: not written as a literal list)
     empty: bool = False  # the body does nothing
-    statements: int = 0
     body_node: object | None = None  # its body, rendered on demand by `FileFacts.body`
     local_calls: list[str] = field(default_factory=list)  # helpers of this file it calls
     unknown_helpers: int = 0  # calls that may assert (inherited self.methods)

@@ -164,7 +164,6 @@ def read_python(source: Source) -> FileFacts:
 @dataclass
 class _Frame:
     case: Case
-    node: cst.FunctionDef
     klass: str | None
     outer_conditional: int
     outer_loops: int
@@ -307,11 +306,9 @@ class _Reader(cst.CSTVisitor):
             body_node=node.body,
             uses_benchmark=any(p.name.value == "benchmark" for p in node.params.params),
         )
-        case.statements, case.empty = _body_size(node.body)
+        case.empty = _body_empty(node.body)
         self.facts.functions[name] = case
-        self.frame = _Frame(
-            case, node, ".".join(self.classes) or None, self.conditional, self.loops
-        )
+        self.frame = _Frame(case, ".".join(self.classes) or None, self.conditional, self.loops)
         self.conditional = 0
         self.loops = 0
         for decorator in node.decorators:
@@ -329,6 +326,14 @@ class _Reader(cst.CSTVisitor):
                 self.facts.markers.append(marker)
         self.conditional, self.loops = frame.outer_conditional, frame.outer_loops
         self.frame = None
+
+    def visit_Import(self, node: cst.Import) -> None:
+        if self.frame is not None:  # a test's own import: `from shop.cart import total`
+            self._note_import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if self.frame is not None:
+            self._note_import(node)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._link_statements(node.body)
@@ -776,17 +781,15 @@ def _nested_small_statements(stmt: cst.If | cst.Try) -> list[cst.BaseSmallStatem
     return found
 
 
-def _body_size(body: cst.BaseSuite) -> tuple[int, bool]:
-    """(statements that do something, whether there are none): a docstring, `pass` and `...`
-    do nothing."""
+def _body_empty(body: cst.BaseSuite) -> bool:
+    """Whether a body does nothing: only a docstring, `pass` or `...`."""
     if isinstance(body, cst.SimpleStatementSuite):
-        smalls: list[cst.CSTNode] = list(body.body)
-    else:
-        smalls = []
-        for stmt in body.body:
-            smalls.extend(stmt.body if isinstance(stmt, cst.SimpleStatementLine) else [stmt])
-    doing = [s for s in smalls if not _does_nothing(s)]
-    return len(doing), not doing
+        return all(_does_nothing(s) for s in body.body)
+    for stmt in body.body:
+        smalls = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else [stmt]
+        if not all(_does_nothing(s) for s in smalls):
+            return False
+    return True
 
 
 def _does_nothing(small: cst.CSTNode) -> bool:

@@ -228,11 +228,9 @@ class _ScriptReader:
         case = Case(name=unique, anchor=node, node=node, first_anchor=node)
         if body is not None:
             case.body_node = body
-            statements = [
-                c for c in body.named_children if c.type not in ("comment", "empty_statement")
-            ]
-            case.statements = len(statements) if body.type == "statement_block" else 1
-            case.empty = body.type == "statement_block" and not statements
+            case.empty = body.type == "statement_block" and not any(
+                c.type not in ("comment", "empty_statement") for c in body.named_children
+            )
         if "each" in chain:
             case.cases = _table_size(node)
         self.facts.functions[unique] = case
