@@ -216,7 +216,7 @@ class _ScriptReader:
             return [(a, context) for a in args[1:]]
         if is_suite:
             return [(function, _Context((*context.suite, name)))]
-        if context.case is not None:  # a test inside a test: part of the outer one
+        if context.case is not None and context.case.is_test:  # a test inside a test: part of it
             return [(function, context)]
         full = " > ".join((*context.suite, name))
         unique = full
