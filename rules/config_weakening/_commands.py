@@ -194,6 +194,8 @@ def _program(words: list[str]) -> list[str]:
 
 def check_signature(words: list[str]) -> str | None:
     """What check a simple command runs ("pytest", "ruff check", "npm run lint"), or None."""
+    if len(words) == 1 and words[0].startswith("uses:"):
+        return words[0]  # a check action or a reusable workflow (listed only when it checks)
     program = _program(words)
     if not program:
         return None
@@ -355,6 +357,10 @@ def _github(doc: Doc, source: Source) -> list[Command]:
     found: list[Command] = []
     jobs = doc.get(("jobs",))
     for job_id, job in jobs.items() if isinstance(jobs, dict) else []:
+        if isinstance(job, dict) and isinstance(job.get("uses"), str):
+            # a reusable workflow runs whatever it runs: count it as a runner
+            reusable = job["uses"].split("@", 1)[0]
+            found.append(Command(f"uses:{reusable}", doc.line(("jobs", job_id, "uses")), job_id))
         steps = job.get("steps") if isinstance(job, dict) else None
         for index, step in enumerate(steps if isinstance(steps, list) else []):
             if not isinstance(step, dict):

@@ -354,6 +354,21 @@ class CiMadeNonBlocking(ConfigRule):
             path="package.json",
         ),
         Pass(
+            code("""
+                jobs:
+                  checks:
+                    uses: ./.github/workflows/checks.yml
+            """),
+            before=code("""
+                jobs:
+                  lint:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: ruff check .
+            """),
+            path=".github/workflows/ci.yml",
+        ),
+        Pass(
             "clean:\n\t-rm -rf build\n\npkill:\n\tpkill -f server || true\n",
             before="clean:\n\trm -rf build\n",
             path="Makefile",

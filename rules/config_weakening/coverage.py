@@ -369,6 +369,20 @@ class CoverageOrTestGateWeakened(ConfigRule):
             before="[tool.coverage.report]\nfail_under = 95\nshow_missing = true\n",
             path="pyproject.toml",
         ),
+        Flag(
+            "[coverage:run]\nbranch = True\n\n[coverage:report]\nshow_missing = True\n",
+            line=5,
+            before="[coverage:run]\nbranch = True\n\n[coverage:report]\nshow_missing = True\n"
+            "fail_under = 90\n",
+            path="setup.cfg",
+            message="coverage fail_under: 90 -> (removed)",
+        ),
+        Pass(
+            "[run]\nbranch = True\n",
+            before="[run]\nbranch = True\n\n[report]\nfail_under = 90\n",
+            path=".coveragerc",
+            files={"pyproject.toml": "[tool.coverage.report]\nfail_under = 90\n"},
+        ),
         Pass(
             "[pytest]\naddopts = -ra -p no:cacheprovider --strict-markers\n",
             before="[pytest]\naddopts = -ra\n",
@@ -446,6 +460,8 @@ class CoverageOrTestGateWeakened(ConfigRule):
                 self.weaker(line, f"{label}: {show(old.thresholds[label][0])} -> {show(value)}")
         for label, (value, line) in old.thresholds.items():
             if label not in after.thresholds and value > 0 and after.present:
+                if label == "coverage fail_under" and self._fail_under_elsewhere(value):
+                    continue  # moved to another coverage config file
                 self.removed(line, f"{label}: {show(value)} -> (removed)")
         added: dict[int, list[str]] = {}
         for description, (_, line) in after.options.items():
@@ -471,6 +487,17 @@ class CoverageOrTestGateWeakened(ConfigRule):
                 self.weaker(line, f"{label}: {show(was)} -> true")
             if label.endswith("thresholds.100") and value is False and was is True:
                 self.weaker(line, f"{label}: true -> false")
+
+    def _fail_under_elsewhere(self, value: float) -> bool:
+        """Whether another coverage config of the project keeps a gate at least this high."""
+        for path in ("pyproject.toml", ".coveragerc", "setup.cfg", "tox.ini"):
+            if path == self.path:
+                continue
+            text = self.project.read_text(path) or ""
+            for match in re.finditer(r"^\s*fail_under\s*[=:]\s*([0-9.]+)", text, re.MULTILINE):
+                if (as_number(match.group(1)) or 0) >= value:
+                    return True
+        return False
 
     # -- commands in CI, scripts and task files -----------------------------------------------
 

@@ -244,6 +244,19 @@ def _pylint_ini(doc: IniDoc, *, whole_file: bool) -> _Lint | None:
 # -- comparing -----------------------------------------------------------------------------------
 
 
+def _same_root(a: str, b: str) -> bool:
+    """Whether two globs start from the same literal directory or file (`tests/*`, `tests/**`)."""
+
+    def root(glob: str) -> str:
+        literal = re.split(r"[*?\[{]", glob.lstrip("./"), maxsplit=1)[0]
+        return literal.rstrip("/")
+
+    first, second = root(a), root(b)
+    return bool(first and second) and (
+        first == second or first.startswith(second + "/") or second.startswith(first + "/")
+    )
+
+
 def _overlaps(a: str, b: str) -> bool:
     """Whether two rule selectors (codes or code prefixes) share a rule."""
     return a == "ALL" or b == "ALL" or a.startswith(b) or b.startswith(a)
@@ -362,6 +375,13 @@ class PythonLinterWeakened(ConfigRule):
             path="pyproject.toml",
         ),
         Pass(
+            '[tool.ruff.lint]\nselect = ["E", "F", "S", "D"]\n\n'
+            '[tool.ruff.lint.per-file-ignores]\n"tests/**/*.py" = ["S101", "D"]\n',
+            before='[tool.ruff.lint]\nselect = ["E", "F", "S", "D"]\n\n'
+            '[tool.ruff.lint.per-file-ignores]\n"tests/*" = ["S101", "D"]\n',
+            path="pyproject.toml",
+        ),
+        Pass(
             "[flake8]\nextend-ignore = E203, W503\n",
             before="[flake8]\nextend-ignore = W503,E203\n",
             path="tox.ini",
@@ -464,9 +484,12 @@ class PythonLinterWeakened(ConfigRule):
         by_line: dict[tuple[int, str], list[str]] = {}
         for glob, codes in after.per_file.items():
             old = before.per_file.get(glob, {})
+            related = [c for g, cs in before.per_file.items() if _same_root(g, glob) for c in cs]
             for code, line in codes.items():
                 if code in old or any(code.startswith(g) for g in globally):
                     continue  # ignored here before, or everywhere
+                if any(code.startswith(c) for c in related):
+                    continue  # the same files under a reworded glob (tests/* -> tests/**/*.py)
                 if after.tool != "pylint" and not any(_overlaps(code, s) for s in selected):
                     continue  # not selected: ignoring it changes nothing
                 by_line.setdefault((line, glob), []).append(code)
