@@ -15,8 +15,12 @@ import textwrap
 from typing import Any
 
 import pytest
+from aiguard_rules.config_weakening._base import is_generated_path
+from aiguard_rules.config_weakening._commands import command_check, swallowed
+from aiguard_rules.config_weakening._doc import parse_json, parse_toml
 
 from aiguard.cli import main
+from aiguard.source import Source
 from tests.gitrepo import GitRepo
 
 
@@ -335,3 +339,86 @@ def test_a_broken_config_is_a_notification_not_a_crash(
     assert report["findings"] == []
     assert [n["kind"] for n in report["notifications"]] == ["parse-error"]
     assert report["notifications"][0]["path"] == "tsconfig.json"
+
+
+# -- the pieces the rules stand on -----------------------------------------------------------
+
+
+def test_toml_lines_survive_multiline_strings_inline_tables_and_array_tables() -> None:
+    doc = parse_toml(
+        Source(
+            "pyproject.toml",
+            code('''
+                [tool.mypy]
+                note = """
+                [not.a.table]
+                strict = false
+                """
+                strict = true
+                plugins = [
+                  "a",  # comment ]
+                  'b',
+                ]
+                [[tool.mypy.overrides]]
+                module = "x"
+                [[tool.mypy.overrides]]
+                module = ["y"]
+                ignore_errors = true
+                [tool.pylint."messages control"]
+                disable = {inline = ["C0114"]}
+                '''),
+        )
+    )
+    assert doc.get(("tool", "mypy", "strict")) is True
+    assert doc.line(("tool", "mypy", "strict")) == 6
+    assert doc.line(("tool", "mypy", "plugins", 1)) == 9
+    assert doc.line(("tool", "mypy", "overrides", 1, "ignore_errors")) == 15
+    assert doc.line(("tool", "pylint", "messages control", "disable", "inline", 0)) == 17
+
+
+def test_jsonc_keeps_lines_through_comments_and_trailing_commas() -> None:
+    doc = parse_json(
+        Source("tsconfig.json", '// top\n{\n  /* a */ "a": {\n    "b": [1,\n      2,],\n  },\n}\n')
+    )
+    assert doc.data == {"a": {"b": [1, 2]}}
+    assert doc.line(("a", "b", 1)) == 5
+
+
+@pytest.mark.parametrize(
+    ("command", "check", "swallowed_by"),
+    [
+        ("pytest -q || true", "pytest", "|| true"),
+        ("uv run --frozen mypy src || exit 0", "mypy", "|| exit 0"),
+        ("python -m pytest tests/ ; true", "pytest", "; true"),
+        ("ruff check . --exit-zero", "ruff check", "--exit-zero"),
+        ("npm run lint || echo failed", "npm run lint", "|| echo failed"),
+        ("bash -c 'tsc --noEmit || :'", "tsc", "|| :"),
+        ("pytest || (echo failed; exit 1)", "pytest", None),
+        ("make test", "make test", None),
+        ("rm -f build.log || true", None, None),
+        ("pkill -f server || true", None, None),
+        ("black .", None, None),
+    ],
+)
+def test_commands_know_checks_and_swallowed_failures(
+    command: str, check: str | None, swallowed_by: str | None
+) -> None:
+    assert command_check(command) == check
+    assert swallowed(command) == swallowed_by
+
+
+@pytest.mark.parametrize(
+    ("pattern", "generated"),
+    [
+        ("dist/", True),
+        ("**/node_modules/**", True),
+        ("src/gen/*_pb2.py", True),
+        ("*.min.js", True),
+        ("app/migrations/*", True),
+        ("src/legacy", False),
+        ("src/payments/**", False),
+        ("tests/test_api.py", False),
+    ],
+)
+def test_generated_paths(pattern: str, generated: bool) -> None:
+    assert is_generated_path(pattern) is generated
