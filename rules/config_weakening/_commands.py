@@ -302,7 +302,25 @@ def owner_label(path: str, owner: str) -> str:
 
 
 def commands_of(source: Source) -> list[Command]:
-    """The commands a CI or task file runs (raises SourceError when it does not parse)."""
+    """The commands a CI or task file runs (raises SourceError when it does not parse).
+
+    Computed once per source: several rules read the same commands."""
+    outcome: list[Command] | SourceError = source.memo(
+        "config-weakening:commands", lambda: _attempt_commands(source)
+    )
+    if isinstance(outcome, SourceError):
+        raise outcome
+    return list(outcome)
+
+
+def _attempt_commands(source: Source) -> list[Command] | SourceError:
+    try:
+        return _read_commands(source)
+    except SourceError as exc:
+        return exc
+
+
+def _read_commands(source: Source) -> list[Command]:
     path = source.path
     name = posixpath.basename(path)
     if re.search(r"(^|/)\.github/workflows/[^/]+\.ya?ml$", path):
