@@ -506,6 +506,8 @@ class EslintWeakened(ConfigRule):
         self._compare_rules(before, after)
         self._compare_removed(before, after)
         for pattern, line in after.ignores.items():
+            if pattern.startswith("!"):
+                continue  # a negated pattern checks more files, not fewer
             if pattern not in before.ignores and not is_generated_path(pattern):
                 label = "ignores" if after.tool == "eslint" else "ignore"
                 self.weaker(line, f'{after.tool} {label}: added "{pattern}"')
@@ -597,7 +599,7 @@ class EslintWeakened(ConfigRule):
             pattern = text.strip()
             if (
                 pattern
-                and not pattern.startswith("#")
+                and not pattern.startswith(("#", "!"))
                 and pattern not in old
                 and not is_generated_path(pattern)
             ):
