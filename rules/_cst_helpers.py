@@ -12,22 +12,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import libcst
 
-# Literal node kinds worth evaluating (ast.literal_eval is safe, this only saves the work).
-_LITERAL_NODES = frozenset(
-    {
-        "Integer",
-        "Float",
-        "Imaginary",
-        "SimpleString",
-        "ConcatenatedString",
-        "Name",
-        "UnaryOperation",
-        "List",
-        "Tuple",
-        "Set",
-        "Dict",
-    }
-)
+# Leaf literals, and the containers whose elements may be literals: only a node of this shape is
+# turned back into code for ast.literal_eval (which is safe; this saves the work).
+_LEAVES = frozenset({"Integer", "Float", "Imaginary", "SimpleString", "ConcatenatedString"})
+_CONTAINERS = frozenset({"List", "Tuple", "Set"})
+_CONSTANTS = frozenset({"None", "True", "False"})
+_MAX_LITERAL_DEPTH = 20
 
 
 def dotted_name(node: libcst.BaseExpression) -> str | None:
@@ -57,12 +47,42 @@ def string_value(node: libcst.BaseExpression) -> str | None:
 
 def literal(module: libcst.Module, node: libcst.BaseExpression) -> tuple[bool, object]:
     """(True, value) when `node` is a plain literal: a number, string, constant or container."""
-    if type(node).__name__ not in _LITERAL_NODES:
+    if not _literal_shape(node, 0):
         return False, None
     try:
         return True, ast.literal_eval(module.code_for_node(node).strip())
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return False, None
+
+
+def _literal_shape(node: libcst.CSTNode, depth: int) -> bool:
+    """Cheap structural test run before generating any code: called on every return value."""
+    import libcst
+
+    kind = type(node).__name__
+    if kind in _LEAVES:
+        return True
+    if isinstance(node, libcst.Name):
+        return node.value in _CONSTANTS
+    if isinstance(node, libcst.UnaryOperation):
+        return isinstance(node.operator, (libcst.Minus, libcst.Plus)) and _literal_shape(
+            node.expression, depth + 1
+        )
+    if depth > _MAX_LITERAL_DEPTH:
+        return False
+    if kind in _CONTAINERS and isinstance(node, (libcst.List, libcst.Tuple, libcst.Set)):
+        return all(
+            isinstance(e, libcst.Element) and _literal_shape(e.value, depth + 1)
+            for e in node.elements
+        )
+    if isinstance(node, libcst.Dict):
+        return all(
+            isinstance(e, libcst.DictElement)
+            and _literal_shape(e.key, depth + 1)
+            and _literal_shape(e.value, depth + 1)
+            for e in node.elements
+        )
+    return False
 
 
 def statements(body: libcst.BaseSuite) -> list[libcst.CSTNode]:
@@ -79,6 +99,36 @@ def statements(body: libcst.BaseSuite) -> list[libcst.CSTNode]:
         else:
             found.append(statement)
     return found
+
+
+def comments_in(node: libcst.CSTNode) -> list[str]:
+    """The comments inside `node` (its leading lines included), read from the tree: no positions."""
+    import libcst
+    import libcst.matchers as m
+
+    return [c.value for c in m.findall(node, m.Comment()) if isinstance(c, libcst.Comment)]
+
+
+def comments_above(node: libcst.CSTNode) -> list[str]:
+    """The block of comment lines right above a statement (its last leading lines)."""
+    found: list[str] = []
+    for line in reversed(getattr(node, "leading_lines", ())):
+        if line.comment is None:
+            break
+        found.append(line.comment.value)
+    return found
+
+
+def header_comments(body: libcst.BaseSuite) -> list[str]:
+    """The comment after the colon of a compound statement (`with x:  # why`)."""
+    import libcst
+
+    comment = None
+    if isinstance(body, libcst.IndentedBlock):
+        comment = body.header.comment
+    elif isinstance(body, libcst.SimpleStatementSuite):
+        comment = body.trailing_whitespace.comment
+    return [comment.value] if comment is not None else []
 
 
 def is_docstring(node: libcst.CSTNode) -> bool:

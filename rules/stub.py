@@ -33,13 +33,16 @@ from typing import TYPE_CHECKING, ClassVar
 
 from aiguard.findings import Category, Severity
 from aiguard.rule import Example, FileContext, FileRule, Flag, Pass, PythonRule, Scope
-from aiguard.source import Comment, Source
+from aiguard.source import Comment
 
 from . import _treesitter_helpers as ts
 from ._cst_helpers import (
     base_names,
+    comments_above,
+    comments_in,
     decorator_names,
     dotted_name,
+    header_comments,
     is_docstring,
     literal,
     metaclass_name,
@@ -89,19 +92,6 @@ _BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
 
 def _comments_between(comments: tuple[Comment, ...], first: int, last: int) -> list[Comment]:
     return [c for c in comments if first <= c.line <= last]
-
-
-def _comment_block_above(source: Source, line: int) -> list[Comment]:
-    """The consecutive whole-line comments that end just above `line`."""
-    by_line = {
-        c.line: c for c in source.comments if not source.line(c.line)[: c.column - 1].strip()
-    }
-    found = []
-    current = line - 1
-    while current in by_line:
-        found.append(by_line[current])
-        current -= 1
-    return found
 
 
 # -- AIG401 ------------------------------------------------------------------------------------
@@ -348,14 +338,13 @@ class PythonStubBody(PythonRule):
         stub = self._stub(node)
         if stub is None:
             return
-        span = self.after.position(node)
-        comments = _comments_between(self.after.comments, span.line, span.end_line)
-        unfinished = any(is_unfinished(c.text) for c in comments)
+        comments = comments_in(node.body)
+        unfinished = any(is_unfinished(c) for c in comments)
         name = node.name.value
         if not unfinished and (stub.kind == "constant" or nested or _dunder(name)):
             return  # dunders: a protocol method left out on purpose (`__len__` that raises)
         if stub.kind in {"pass", "ellipsis", "docstring"} and not unfinished:
-            if any(explains(c.text) for c in comments) or _no_op(name, owner):
+            if any(explains(c) for c in comments) or _no_op(name, owner):
                 return
             if stub.kind == "docstring" and _documents_a_spec(stub.statement):
                 return
@@ -639,11 +628,14 @@ class PythonErrorHidingHandler(PythonRule):
         Pass("try:\n    v = int(s)\nexcept Exception:\n    return False\n"),
         Pass(
             code("""
-            # If rustc is broken for any reason, report without its version.
-            try:
-                version = rustc_version()
-            except Exception:
-                pass
+            def user_agent():
+                data = {"python": python_version()}
+                # If rustc is broken for any reason, report without its version.
+                try:
+                    data["rustc"] = rustc_version()
+                except Exception:
+                    pass
+                return data
             """)
         ),
         Pass(
@@ -695,43 +687,43 @@ class PythonErrorHidingHandler(PythonRule):
         body = statements(node.body)
         if len(body) != 1 or not _discards(body[0]):
             return
-        span = self.after.position(node)
-        comments = _comments_between(self.after.comments, span.line, span.end_line)
+        comments = comments_in(node)
         if self._tries:
-            comments += self._comments_above(self.after.position(self._tries[-1]).line)
-        if any(explains(c.text) for c in comments):
+            comments += comments_above(self._tries[-1])
+        if any(explains(c) for c in comments):
             return
         keyword = "except*" if type(node).__name__ == "ExceptStarHandler" else "except"
         caught = "bare `except:`" if node.type is None else f"`{keyword} {self._code(node.type)}`"
         action = self._code(body[0])
         target: libcst.CSTNode = node
-        if not self.context.change.is_changed(span.line):
+        if not self.context.change.is_changed(self.after.position(node).line):
             target = body[0]
         self.report(
             target,
             f"{caught} discards every error (`{action}`) without logging or re-raising it",
         )
 
-    def visit_Call(self, node: libcst.Call) -> None:
-        if dotted_name(node.func) not in {"contextlib.suppress", "suppress"}:
-            return
-        if not any(_broad(arg.value) for arg in node.args):
-            return
-        line = self.after.position(node).line
-        comments = _comments_between(self.after.comments, line, line) + self._comments_above(line)
-        if any(explains(c.text) for c in comments):
-            return
-        self.report(
-            node,
-            f"`{self._code(node)}` discards every error without logging or re-raising it",
-        )
+    def visit_With(self, node: libcst.With) -> None:
+        """`with contextlib.suppress(Exception):` - the same as `except Exception: pass`."""
+        import libcst
+
+        for item in node.items:
+            call = item.item
+            if not isinstance(call, libcst.Call):
+                continue
+            if dotted_name(call.func) not in {"contextlib.suppress", "suppress"}:
+                continue
+            if not any(_broad(arg.value) for arg in call.args):
+                continue
+            comments = comments_above(node) + header_comments(node.body)
+            if not any(explains(c) for c in comments):
+                self.report(
+                    call,
+                    f"`{self._code(call)}` discards every error without logging or re-raising it",
+                )
 
     def _code(self, node: libcst.CSTNode) -> str:
         return " ".join(self.after.cst.code_for_node(node).split())
-
-    def _comments_above(self, line: int) -> list[Comment]:
-        """The block of whole-line comments right above `line` (what a `try:` is prefaced with)."""
-        return _comment_block_above(self.after, line)
 
 
 def _broad(node: libcst.BaseExpression | None) -> bool:
@@ -853,8 +845,10 @@ class JsStubBody(FileRule):
 
     def _judge(self, function: tree_sitter.Node) -> None:
         statements_ = ts.body_statements(function)
-        if statements_ is None:
+        if statements_ is None or len(statements_) > 1:
             return  # an expression body is an implementation, however small
+        if statements_ and statements_[0].type not in {"throw_statement", "return_statement"}:
+            return
         span = self.after.node_span(function)
         comments = _comments_between(self.after.comments, span.line, span.end_line)
         unfinished = [c for c in comments if is_unfinished(c.text)]
