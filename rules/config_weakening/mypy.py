@@ -285,6 +285,13 @@ class MypyWeakened(ConfigRule):
             line=2,
             before="[tool.mypy]\n",
             path="pyproject.toml",
+            severity=Severity.WARNING,
+        ),
+        Flag(
+            '[tool.mypy]\nfollow_imports = "silent"\n',
+            line=2,
+            path="pyproject.toml",
+            severity=Severity.NOTE,
         ),
         Flag(
             '[tool.mypy]\n\n[[tool.mypy.overrides]]\nmodule = "yaml.*"\n'
@@ -394,7 +401,9 @@ class MypyWeakened(ConfigRule):
     def _report(self, after: _Mypy, before: _Mypy, key: str, raw_old: Any, raw_new: Any) -> None:
         if raw_new is not MISSING and after.glob is not None:
             message = f"mypy {key}: {show(raw_old)} -> {show(raw_new)}"
-            self.weaker(after.glob.lines[key], message)
+            # Common first settings of a new mypy config: worth a note, not a failed run.
+            mild = before.glob is None and key in ("ignore_missing_imports", "follow_imports")
+            self.weaker(after.glob.lines[key], message, severity=Severity.NOTE if mild else None)
         elif before.glob is not None and key in before.glob.lines:
             self.removed(before.glob.lines[key], f"mypy {key}: {show(raw_old)} -> {REMOVED}")
 
