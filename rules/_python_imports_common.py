@@ -294,7 +294,9 @@ class FirstParty:
         base = directory
         while base and self._is_package_dir(base):
             base = posixpath.dirname(base)
-        return list(dict.fromkeys([directory, base, *self.roots]))
+        # A module inside a package is never run as a script: its directory is not on sys.path
+        # (`_pytest/warnings.py` must not shadow the standard library's `warnings`).
+        return list(dict.fromkeys([base, *self.roots]))
 
     def _is_package_dir(self, directory: str) -> bool:
         return f"{directory}/__init__.py" in self.files or f"{directory}/__init__.pyi" in self.files
@@ -461,14 +463,14 @@ class PythonProject:
         for root in fp.roots_for(importer):
             if fp.locate(top, root) is not None:
                 return self._walk_first_party(parts, root)
-        if top in fp.anywhere:
-            return Unknown(f"a directory or module named {top} exists in the project")
         env = self.env
         if env.stdlib.is_top_level(top):
             return self._walk(parts, "stdlib", env.stdlib.has_module)
         if env.python is not None and env.python.has_top_level(top):
             python = env.python
             return self._walk(parts, "environment", lambda m: python.find_module(m) is not None)
+        if top in fp.anywhere:  # on a sys.path entry aiguard does not know of, perhaps
+            return Unknown(f"a directory or module named {top} exists in the project")
         if type_checking and (
             env.stdlib.stub_only(top)
             or (env.python is not None and env.python.has_stub_package(top))
@@ -478,11 +480,11 @@ class PythonProject:
             return Unknown(
                 "declared but not installed: an environment problem, not a hallucination"
             )
+        if top.lower() in self.popular_imports():
+            return Unknown("a well-known package: real, if not installed here (AIG802's concern)")
         if env.python is None:
             if not self.declared.has_declarations:
                 return Unknown("no environment and no declared dependencies to judge against")
-            if top.lower() in self.popular_imports():
-                return Unknown("a well-known package; without an environment it may be installed")
             return MissingTop(
                 top, "the standard library, the project's modules and its declared dependencies"
             )

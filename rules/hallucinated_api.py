@@ -36,6 +36,13 @@ if TYPE_CHECKING:
     from aiguard.rule import FileContext
 
 _ATTRIBUTE_GUARDS = re.compile(r"\b(AttributeError|Exception|BaseException)\b")
+# An `if` on the platform, the Python version or the presence of an attribute: both branches may
+# use attributes that exist only on some Pythons (`builtins.sequenceiterator` under `if PYPY:`).
+_VARIANT_TEST = re.compile(
+    r"\b(?:hasattr|getattr)\(|\bsys\.(?:version_info|platform|implementation)\b|\bos\.name\b"
+    r"|\bplatform\.|\b(?:IS_)?(?:PYPY|CPYTHON|WIN(?:DOWS|32)?|MACOS|DARWIN|LINUX|PY\d+)\b",
+    re.IGNORECASE,
+)
 _PROBES = re.compile(r"""\b(?:hasattr|getattr)\(\s*([\w.]+)\s*,\s*["'](\w+)["']""")
 
 
@@ -103,6 +110,11 @@ class UnknownModuleAttribute(PythonRule):
         ),
         Pass("import collections\n\ncollections.abc.Mapping\n"),
         Pass("import xml.etree.ElementTree\n\nxml.etree.ElementTree.parse(f)\n"),
+        Pass(
+            "import base64\n\nif hasattr(base64, 'encodebytes'):\n    d = base64.encodebytes(b)\n"
+            "else:\n    d = base64.encodestring(b)\n"
+        ),
+        Pass("import builtins\n\nif PYPY:\n    t = builtins.sequenceiterator\n"),
         Flag("import xml.etree.ElementTree\n\nxml.etree.ElementTree.parse_file(f)\n", line=3),
     )
 
@@ -146,6 +158,13 @@ class UnknownModuleAttribute(PythonRule):
         )
 
     def leave_Try(self, original_node: libcst.Try) -> None:
+        self._guard_stack.pop()
+
+    def visit_If(self, node: libcst.If) -> None:
+        test = self.after.cst.code_for_node(node.test)
+        self._guard_stack.append(bool(_VARIANT_TEST.search(test)))
+
+    def leave_If(self, original_node: libcst.If) -> None:
         self._guard_stack.pop()
 
     def visit_AssignTarget(self, node: libcst.AssignTarget) -> None:
