@@ -3,14 +3,15 @@
 The class indexes answer one question, "does a subclass in this repository override this
 method?", which separates a base class's `raise NotImplementedError` (an interface the
 subclasses fill in) from a stub. They are built once per run, and only when a rule meets a
-candidate, with `ast` for Python and tree-sitter for JavaScript/TypeScript.
+candidate: a regular expression finds the class headers of every file, and only the files
+holding a subclass in question are parsed (`ast` for Python, tree-sitter for JS/TS).
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     import tree_sitter
 
     from aiguard.project import Project
-
-    _Reader = Callable[[Project, str], Iterator["ClassFacts"]]
 
 # Comments that admit the code is not the real thing. Curated: each phrase is one that a
 # finished implementation has no reason to carry. Matched case-insensitively, comments only.
@@ -85,7 +84,13 @@ def explains(text: str) -> bool:
     return len(_WORD.findall(body)) >= 3 or bool(_INTENT.search(body))
 
 
-# -- Python classes ----------------------------------------------------------------------------
+# -- the class indexes -------------------------------------------------------------------------
+
+# Class headers, found with a regular expression over every file (cheap); only the files that
+# hold a subclass of a class in question are then parsed for their methods.
+_PY_CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.MULTILINE)
+_JS_CLASS = re.compile(r"\bclass[ \t]+([\w$]+)[ \t]+extends[ \t]+([\w$.]+)")
+_IDENTIFIER = re.compile(r"[A-Za-z_][\w.]*")
 
 
 @dataclass(frozen=True)
@@ -97,49 +102,69 @@ class ClassFacts:
     methods: frozenset[str]
 
 
-@dataclass(frozen=True)
 class ClassIndex:
-    """Every class by base name, to find the subclasses of a class (by name, transitively)."""
+    """Subclasses by base-class name across the project, to ask whether one overrides a method.
 
-    children: Mapping[str, tuple[ClassFacts, ...]]
+    Names are matched by their last segment (`pkg.Base` is `Base`): two classes of one name in
+    different modules are not told apart, which can only silence a finding, never raise one.
+    """
+
+    def __init__(self, project: Project, python: bool) -> None:
+        self._project = project
+        self._python = python
+        self._children: dict[str, list[tuple[str, str]]] = {}  # base -> [(path, class)]
+        self._methods: dict[str, dict[str, frozenset[str]]] = {}  # path -> class -> methods
+        pattern = _PY_CLASS if python else _JS_CLASS
+        for path in project.files:
+            language = language_of(path)
+            if (
+                (python
+                and language != "python")
+                or (not python
+                and language not in TREE_SITTER_LANGUAGES)
+            ):
+                continue
+            text = project.read_text(path)
+            if text is None or "class" not in text:
+                continue
+            for match in pattern.finditer(text):
+                for base in _IDENTIFIER.findall(match.group(2)):
+                    last = base.rsplit(".", 1)[-1]
+                    self._children.setdefault(last, []).append((path, match.group(1)))
 
     def overridden(self, class_name: str, method: str) -> bool:
         """Whether some subclass of `class_name` (at any depth) defines `method`."""
         seen = {class_name}
         queue = [class_name]
         while queue:
-            for child in self.children.get(queue.pop(), ()):
-                if method in child.methods and child.name != class_name:
+            for path, child in self._children.get(queue.pop(), ()):
+                if child != class_name and method in self._methods_of(path).get(child, ()):
                     return True
-                if child.name not in seen:
-                    seen.add(child.name)
-                    queue.append(child.name)
+                if child not in seen:
+                    seen.add(child)
+                    queue.append(child)
         return False
+
+    def _methods_of(self, path: str) -> dict[str, frozenset[str]]:
+        if path not in self._methods:
+            text = self._project.read_text(path) or ""
+            classes = _python_classes(text) if self._python else _js_classes(path, text)
+            found: dict[str, frozenset[str]] = {}
+            for facts in classes:
+                found[facts.name] = found.get(facts.name, frozenset()) | facts.methods
+            self._methods[path] = found
+        return self._methods[path]
 
 
 def python_class_index(project: Project) -> ClassIndex:
-    return project.memo("stub:python-class-index", lambda: _index(project, _python_classes))
+    return project.memo("stub:python-class-index", lambda: ClassIndex(project, python=True))
 
 
 def js_class_index(project: Project) -> ClassIndex:
-    return project.memo("stub:js-class-index", lambda: _index(project, _js_classes))
+    return project.memo("stub:js-class-index", lambda: ClassIndex(project, python=False))
 
 
-def _index(project: Project, reader: _Reader) -> ClassIndex:
-    children: dict[str, list[ClassFacts]] = {}
-    for path in project.files:
-        for facts in reader(project, path):
-            for base in facts.bases:
-                children.setdefault(base, []).append(facts)
-    return ClassIndex({base: tuple(found) for base, found in children.items()})
-
-
-def _python_classes(project: Project, path: str) -> Iterator[ClassFacts]:
-    if language_of(path) != "python":
-        return
-    text = project.read_text(path)
-    if text is None or "class" not in text:
-        return
+def _python_classes(text: str) -> Iterator[ClassFacts]:
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -167,12 +192,7 @@ def _last_name(node: ast.expr) -> str | None:
     return None
 
 
-def _js_classes(project: Project, path: str) -> Iterator[ClassFacts]:
-    if language_of(path) not in TREE_SITTER_LANGUAGES:
-        return
-    text = project.read_text(path)
-    if text is None or "extends" not in text:
-        return
+def _js_classes(path: str, text: str) -> Iterator[ClassFacts]:
     try:
         root = Source(path, text).tree.root_node
     except SourceError:
