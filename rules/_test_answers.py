@@ -46,9 +46,6 @@ class Expectation:
         return dict(self.kwargs).get(name)
 
 
-Index = Mapping[str, Sequence[Expectation]]
-
-
 def python_key(value: object) -> Key | None:
     """A hashable, type-aware key for a Python literal; None for values tests cannot pin."""
     if value is None:
@@ -90,30 +87,50 @@ def show(key: Key, *, js: bool = False) -> str:
     return repr(key[1])
 
 
+class Index:
+    """The tests' literal expectations, by called function name, read lazily once per run.
+
+    A query for a name parses only the test files whose text mentions it (each file at most
+    once): a run that meets one candidate branch does not parse every test of a large repository.
+    """
+
+    def __init__(self, project: Project, python: bool) -> None:
+        self._project = project
+        self._python = python
+        self._pending: dict[str, str] = {}  # test files not parsed yet: path -> text
+        self._found: dict[str, list[Expectation]] = {}
+        self._texts_read = False
+
+    def get(self, name: str) -> Sequence[Expectation]:
+        if not self._texts_read:
+            self._read_texts()
+        for path in [p for p, text in self._pending.items() if name in text]:
+            text = self._pending.pop(path)
+            found = _python_file(path, text) if self._python else _js_file(path, text)
+            for expectation in found:
+                self._found.setdefault(expectation.function, []).append(expectation)
+        return self._found.get(name, ())
+
+    def _read_texts(self) -> None:
+        self._texts_read = True
+        for path in self._project.files:
+            language = language_of(path)
+            wanted = language == "python" if self._python else language in TREE_SITTER_LANGUAGES
+            if not wanted or path.endswith(".pyi") or not self._project.is_test(path):
+                continue
+            text = self._project.read_text(path)
+            if text is not None:
+                self._pending[path] = text
+
+
 def python_index(project: Project) -> Index:
-    """Every literal expectation in the project's Python tests, by called function name."""
-    return project.memo("test-special-case:python-answers", lambda: _build(project, "python"))
+    """The literal expectations of the project's Python tests."""
+    return project.memo("test-special-case:python-answers", lambda: Index(project, python=True))
 
 
 def js_index(project: Project) -> Index:
-    """Every literal expectation in the project's JavaScript/TypeScript tests."""
-    return project.memo("test-special-case:js-answers", lambda: _build(project, "js"))
-
-
-def _build(project: Project, family: str) -> Index:
-    index: dict[str, list[Expectation]] = {}
-    for path in project.files:
-        language = language_of(path)
-        wanted = language == "python" if family == "python" else language in TREE_SITTER_LANGUAGES
-        if not wanted or not project.is_test(path) or path.endswith(".pyi"):
-            continue
-        text = project.read_text(path)
-        if text is None:
-            continue
-        found = _python_file(path, text) if family == "python" else _js_file(path, text)
-        for expectation in found:
-            index.setdefault(expectation.function, []).append(expectation)
-    return index
+    """The literal expectations of the project's JavaScript/TypeScript tests."""
+    return project.memo("test-special-case:js-answers", lambda: Index(project, python=False))
 
 
 # -- Python tests -------------------------------------------------------------------------------

@@ -800,7 +800,7 @@ class _FunctionFacts:
 
     def hardcoded(self, index: Index) -> Iterator[tuple[_Branch, Expectation]]:
         """The branches whose exact (input, output) pair a test of the repository asserts."""
-        expectations = index.get(self.name, ())
+        expectations = index.get(self.name)
         for branch in self.branches:
             if not (branch.general or self.computes):
                 continue
