@@ -11,17 +11,26 @@ Policies (what stays silent, and why):
   abstract members (they have no body), methods of TypeScript abstract classes, and a base-class
   method that a subclass in the repository overrides (found through a run-wide class index).
 * An empty body with a comment saying why (three words or more, or an intent word such as
-  "intentionally", "no-op", "ignore", "best effort") is a deliberate no-op; a TODO/FIXME or
-  placeholder comment makes it a stub. Dunder methods (`__exit__`, `__init__`), functions
-  nested in functions (callbacks), functions named `noop`/`do_nothing`, and classes named as
-  stand-ins (`Null*`, `Noop*`, `Fake*`, `Dummy*`,
-  `Stub*`, `Mock*`) may have empty bodies.
+  "intentionally", "no-op", "ignore", "nothing", "best effort") is a deliberate no-op; a
+  TODO/FIXME or placeholder comment makes it a stub whatever else holds. Without one, these may
+  be empty or raise: dunder methods (`__exit__`, a `__len__` that raises), functions nested in
+  functions (callbacks), conditional definitions (under a module-level `if`/`try`: platform and
+  optional-dependency fallbacks, `if TYPE_CHECKING:`), functions named `noop`/`do_nothing`,
+  methods of classes named as stand-ins (`Null*`, `NoOp*`, `No<Name>`, `Fake*`, `Dummy*`,
+  `Stub*`, `Mock*`, `ReadOnly*`, `Disabled*`), and docstring-only functions whose docstring
+  runs to three lines or more (a documented hook specification). A bare constant return
+  (`return None`) is a stub only beside a TODO/placeholder comment.
 * Error hiding: a handler for everything (`except:`, `except Exception`/`BaseException`, a tuple
   containing them, `contextlib.suppress(Exception)`, JS `catch`) whose body only discards the
   error (`pass`, `...`, `continue`, `return None`; `{}`, `() => null`) is flagged unless a comment
-  explains it. Narrow exception types (`except FileNotFoundError: pass`,
+  explains it (inside the handler, after its colon, or in the comment block right above the
+  `try`/`with`). Narrow exception types (`except FileNotFoundError: pass`,
   `except (KeyboardInterrupt, BrokenPipeError): pass`) are a decision about one known failure
-  and stay silent, as does any handler that logs, re-raises or uses the exception.
+  and stay silent, as does any handler that logs, re-raises or uses the exception, and any
+  handler in a `__del__` (an exception cannot leave a finalizer anyway).
+* Findings land on a line the change touched: the stub statement (or the `def` line when only
+  the signature changed), the `except`/`catch` line (or the handler's body when only that
+  changed). A stub the change did not touch is not reported.
 """
 
 from __future__ import annotations
@@ -118,8 +127,10 @@ class PythonStubBody(PythonRule):
         "exception at run time, and tests that do not reach it stay green. Interfaces are not "
         "stubs: @abstractmethod, @overload, ABC and Protocol classes, .pyi files and base-class "
         "methods that a subclass in the repository overrides stay silent, as do empty bodies "
-        "with a comment that says why, dunder methods, nested callbacks, no-op functions and "
-        "stand-in classes (Null*, Fake*, Dummy*...)."
+        "with a comment that says why, dunder methods, nested callbacks, conditional "
+        "definitions (platform or optional-dependency fallbacks, TYPE_CHECKING), no-op "
+        "functions, stand-in classes (Null*, Fake*, Dummy*, ReadOnly*...) and hook "
+        "specifications documented by a docstring of three lines or more."
     )
     fix = (
         "Implement the function, or make the interface explicit (@abstractmethod, Protocol), "
@@ -562,7 +573,8 @@ class PythonErrorHidingHandler(PythonRule):
         "body only passes, is `...`, continues or returns None. A narrow type "
         "(`except FileNotFoundError: pass`, `except (KeyboardInterrupt, BrokenPipeError): pass`) "
         "is a decision about one known failure and stays silent, as does a handler with a "
-        "comment that explains why the error may be ignored."
+        "comment that explains why the error may be ignored (in the handler or right above "
+        "the try) and a handler in __del__."
     )
     fix = (
         "Catch the specific exceptions you expect, and log or re-raise the rest; if ignoring "
