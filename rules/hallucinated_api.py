@@ -239,9 +239,6 @@ class UnknownModuleAttribute(PythonRule):
     def leave_Module(self, original_node: libcst.Module) -> None:
         if not self._candidates:
             return
-        bindings = self._module_bindings()
-        if not bindings:
-            return
         probes = {(m.group(1), m.group(2)) for m in _PROBES.finditer(self.after.text)}
         before = self.before.text if self.before is not None else ""
         lines = self.context.change.changed_lines
@@ -251,14 +248,12 @@ class UnknownModuleAttribute(PythonRule):
             if lines is None
             else "\n".join(self.after.line(n) for n in sorted(lines))
         )
-        python = python_project(self.project)
+        wanted: list[tuple[libcst.Attribute, list[str], str]] = []
         for node, chain in self._candidates:
-            base = chain[0]
             attr = node.attr.value
             dotted = ".".join(chain)
-            if (
-                base not in bindings
-                or base in self._rebound
+            if not (
+                chain[0] in self._rebound
                 or id(node) in self._guarded
                 or (dotted, attr) in self._assigned
                 or (dotted, attr) in probes
@@ -266,17 +261,25 @@ class UnknownModuleAttribute(PythonRule):
                 or f"{dotted}.{attr}" in before
                 or f"{dotted}.{attr}" not in changed
             ):
-                continue
-            self._judge(python, node, bindings[base], chain[1:], attr)
+                wanted.append((node, chain, attr))
+        if not wanted:
+            return  # the environment is never looked at
+        bindings = self._module_bindings({chain[0] for _, chain, _ in wanted})
+        python = python_project(self.project)
+        for node, chain, attr in wanted:
+            if chain[0] in bindings:
+                self._judge(python, node, bindings[chain[0]], chain[1:], attr)
 
-    def _module_bindings(self) -> dict[str, _Module]:
-        """Local names bound only by imports of one module each (never rebound otherwise)."""
+    def _module_bindings(self, names: set[str]) -> dict[str, _Module]:
+        """Which of `names` are bound only by imports of one module each."""
         python = python_project(self.project)
         bound: dict[str, set[_Module]] = {}
         for site in imports_of(self.after):
             if site.star:
                 continue
             for imported in site.names:
+                if imported.bound_as not in names:
+                    continue
                 if not site.is_from:
                     if imported.aliased:  # import a.b as m
                         target = _Module(imported.name)

@@ -146,9 +146,14 @@ class UnknownModule(_ImportRule):
                 "src/myapp/helpers.py": "def slugify(s): ...\n",
             },
         ),
-        Pass(
-            "import fastjsonschema_validator\n"
-        ),  # no environment, nothing declared: no basis to judge
+        # No environment and nothing declared: no basis to judge.
+        Pass("import fastjsonschema_validator\n"),
+        Flag(
+            "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from pydantic_typing_extras import Model\n",
+            line=3,
+            files={"pyproject.toml": _PYPROJECT},
+        ),
         Pass(
             "from typing import TYPE_CHECKING\n"
             "if TYPE_CHECKING:\n    from _typeshed import SupportsRead\n",
