@@ -41,23 +41,11 @@ class Undefined:
         return hash("undefined")
 
 
-UNDEFINED = Undefined()
 JsValue = str | float | bool | None | Undefined | tuple["JsValue", ...]
 
 
 def text(node: tree_sitter.Node) -> str:
     return (node.text or b"").decode("utf-8", "surrogatepass")
-
-
-def captures(
-    node: tree_sitter.Node, language: tree_sitter.Language, query: str
-) -> dict[str, list[tree_sitter.Node]]:
-    """Run a tree-sitter query under `node`: capture name -> nodes, in document order."""
-    import tree_sitter
-
-    compiled = tree_sitter.Query(language, query)
-    found = tree_sitter.QueryCursor(compiled).captures(node)
-    return {name: sorted(nodes, key=lambda n: n.start_byte) for name, nodes in found.items()}
 
 
 def walk(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
@@ -172,7 +160,7 @@ def _literal(node: tree_sitter.Node, depth: int) -> JsValue:
     if kind == "null":
         return None
     if kind == "undefined" or (kind == "identifier" and text(node) == "undefined"):
-        return UNDEFINED
+        return Undefined()
     if kind == "unary_expression":
         operator = node.child_by_field_name("operator")
         argument = node.child_by_field_name("argument")
@@ -246,8 +234,3 @@ def body_statements(node: tree_sitter.Node) -> list[tree_sitter.Node] | None:
     if body is None or body.type != "statement_block":
         return None
     return [child for child in body.named_children if child.type != "comment"]
-
-
-def comments_within(node: tree_sitter.Node) -> list[tree_sitter.Node]:
-    """The comment nodes inside `node` (nested functions included)."""
-    return [n for n in walk(node) if n.type == "comment"]
