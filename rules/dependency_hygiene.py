@@ -111,6 +111,9 @@ def _scan(project: Project) -> Usage:
                 for group in match.groups():
                     if group:
                         imported.update(p.strip() for p in group.split(","))
+        if project.is_test(path):
+            continue  # tests import what they use; their data and expectations name anything
+        if is_python:
             python.append(text)
         if is_config or name == "setup.py":
             config.append(_without_declarations(path, text))
