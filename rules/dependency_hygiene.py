@@ -62,6 +62,7 @@ _SECONDARY = re.compile(
     r"Makefile|Dockerfile[^/]*|\.gitlab-ci\.ya?ml|\.github/workflows/[^/]+\.ya?ml|"
     r"\.circleci/config\.ya?ml)$"
 )
+_BUILD_SCRIPTS = frozenset({"setup.py", "noxfile.py"})
 _CONFIG_SUFFIXES = (".toml", ".cfg", ".ini", ".yml", ".yaml", ".json", ".sh", ".env", ".txt")
 _IMPORTED = re.compile(
     r"\bfrom\s+([A-Za-z_][\w.]*)\s+import\b|\bimport\s+([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)"
@@ -481,9 +482,16 @@ class UndeclaredImport(PythonRule):
             files={"pyproject.toml": _PYPROJECT_BEFORE, "tox.ini": "[testenv]\ndeps = pytest\n"},
         ),
         Pass("import yaml\n"),  # nothing declared anywhere: nothing to compare with
+        Pass(
+            "from setuptools import setup\nimport numpy\n",
+            path="setup.py",
+            files={"pyproject.toml": _PYPROJECT_BEFORE},
+        ),
     )
 
     def visit_Module(self, node: libcst.Module) -> None:
+        if posixpath.basename(self.path) in _BUILD_SCRIPTS:
+            return  # run by build tools and task runners that bring their own imports
         sites = imports_of(self.after)
         if not sites or changes_path_hacks(self.after):
             return
