@@ -109,10 +109,16 @@ def comments_in(node: libcst.CSTNode) -> list[str]:
     return [c.value for c in m.findall(node, m.Comment()) if isinstance(c, libcst.Comment)]
 
 
-def comments_above(node: libcst.CSTNode) -> list[str]:
-    """The block of comment lines right above a statement (its last leading lines)."""
+def comments_above(node: libcst.CSTNode, module: libcst.Module) -> list[str]:
+    """The block of comment lines right above a statement (its last leading lines).
+
+    Above a module's first statement they are the module's header, not the statement's.
+    """
+    lines = list(getattr(node, "leading_lines", ()))
+    if module.body and module.body[0] is node:
+        lines = [*module.header, *lines]
     found: list[str] = []
-    for line in reversed(getattr(node, "leading_lines", ())):
+    for line in reversed(lines):
         if line.comment is None:
             break
         found.append(line.comment.value)

@@ -103,6 +103,17 @@ def _comments_between(comments: tuple[Comment, ...], first: int, last: int) -> l
     return [c for c in comments if first <= c.line <= last]
 
 
+def _comment_block_above(comments: tuple[Comment, ...], line: int) -> list[Comment]:
+    """The comments that end on the lines right above `line`, one after the other."""
+    by_end = {c.end_line: c for c in comments}
+    found = []
+    while line - 1 in by_end:
+        comment = by_end[line - 1]
+        found.append(comment)
+        line = comment.line
+    return found
+
+
 # -- AIG401 ------------------------------------------------------------------------------------
 
 
@@ -158,6 +169,7 @@ class PythonStubBody(PythonRule):
             line=3,
         ),
         Flag("def load(path):\n    return None  # placeholder\n", line=2),
+        Flag("# TODO: read the file\ndef load(path):\n    return None\n", line=3),
         Flag('def score(x):\n    """Compute the risk score."""\n', line=2),
         # The body was replaced by a stub: the finding goes on the new body line.
         Flag(
@@ -250,6 +262,7 @@ class PythonStubBody(PythonRule):
             """)
         ),
         Pass("def version():\n    return None\n"),
+        Pass("def timeout():\n    # TODO: read it from the settings\n    return 30\n"),
         # Conditional definitions: platform and optional-dependency fallbacks.
         Pass(
             code("""
@@ -350,7 +363,8 @@ class PythonStubBody(PythonRule):
         if stub is None:
             return
         comments = comments_in(node.body)
-        unfinished = any(is_unfinished(c) for c in comments)
+        # A TODO right above the def counts as "next to" the stub too (it cannot explain it).
+        unfinished = any(is_unfinished(c) for c in comments + comments_above(node, self.after.cst))
         name = node.name.value
         if not unfinished and (stub.kind == "constant" or nested or _dunder(name)):
             return  # dunders: a protocol method left out on purpose (`__len__` that raises)
@@ -390,7 +404,7 @@ class PythonStubBody(PythonRule):
         if isinstance(statement, libcst.Raise) and _raises_not_implemented(statement):
             return _Stub("not-implemented", statement)
         if isinstance(statement, libcst.Return) and (
-            statement.value is None or literal(self.after.cst, statement.value)[0]
+            statement.value is None or _placeholder_value(self.after.cst, statement.value)
         ):
             return _Stub("constant", statement)
         return None
@@ -413,6 +427,23 @@ def _no_op(name: str, owner: libcst.ClassDef | None) -> bool:
     if _NO_OP_NAMES.match(name):
         return True
     return owner is not None and bool(_STAND_IN_CLASSES.search(owner.name.value))
+
+
+def _placeholder_value(module: libcst.Module, node: libcst.BaseExpression) -> bool:
+    """`return 30  # TODO: make it configurable` is an implementation with a note, not a stub."""
+    ok, value = literal(module, node)
+    return ok and _is_placeholder_constant(value)
+
+
+def _is_placeholder_constant(value: object) -> bool:
+    """None/null/undefined, a boolean, zero, an empty string or container: what a stub returns."""
+    if value is None or isinstance(value, (bool, ts.Undefined)):
+        return True
+    if isinstance(value, (int, float)):
+        return value == 0
+    if isinstance(value, (str, bytes, list, tuple, dict, set)):
+        return not value
+    return False
 
 
 def _documents_a_spec(docstring: libcst.CSTNode) -> bool:
@@ -701,7 +732,7 @@ class PythonErrorHidingHandler(PythonRule):
             return
         comments = comments_in(node)
         if self._tries:
-            comments += comments_above(self._tries[-1])
+            comments += comments_above(self._tries[-1], self.after.cst)
         if any(explains(c) for c in comments):
             return
         keyword = "except*" if type(node).__name__ == "ExceptStarHandler" else "except"
@@ -727,7 +758,7 @@ class PythonErrorHidingHandler(PythonRule):
                 continue
             if not any(_broad(arg.value) for arg in call.args):
                 continue
-            comments = comments_above(node) + header_comments(node.body)
+            comments = comments_above(node, self.after.cst) + header_comments(node.body)
             if not any(explains(c) for c in comments):
                 self.report(
                     call,
@@ -809,6 +840,7 @@ class JsStubBody(FileRule):
             "class Repo {\n  find(id) {\n    return null; // TODO\n  }\n}\n",
             line=3,
         ),
+        Flag("// TODO: sync with the server\nexport function sync() {}\n", line=2),
         Flag(
             code("""
             export const load = async (url: string) => {
@@ -864,12 +896,18 @@ class JsStubBody(FileRule):
         span = self.after.node_span(function)
         comments = _comments_between(self.after.comments, span.line, span.end_line)
         unfinished = [c for c in comments if is_unfinished(c.text)]
+        above = [
+            c for c in _comment_block_above(self.after.comments, span.line) if is_unfinished(c.text)
+        ]
         name = ts.function_name(function) or "function"
         target_line: int | None = None
         what = ""
         if not statements_:
             if unfinished:
                 target_line, what = unfinished[0].line, "its body is empty but for a TODO"
+            elif above:
+                target_line, what = span.line, "its body is empty, under a TODO"
+            unfinished = unfinished or above
         elif len(statements_) == 1:
             only = statements_[0]
             if only.type == "throw_statement" and _throws_not_implemented(only):
@@ -878,7 +916,11 @@ class JsStubBody(FileRule):
                         self.after.node_span(only).line,
                         "it only throws 'not implemented'",
                     )
-            elif only.type == "return_statement" and unfinished and _returns_constant(only):
+            elif (
+                only.type == "return_statement"
+                and (unfinished or above)
+                and _returns_constant(only)
+            ):
                 shown = " ".join(ts.text(only).split())
                 target_line, what = (
                     self.after.node_span(only).line,
@@ -926,6 +968,7 @@ def _throws_not_implemented(statement: tree_sitter.Node) -> bool:
 
 
 def _returns_constant(statement: tree_sitter.Node) -> bool:
+    """`return;`, `return null`, `undefined`, `true`/`false`, `0`, `""`, `[]`, `{}`."""
     value = next((c for c in statement.named_children if c.type != "comment"), None)
     if value is None:
         return True
@@ -933,7 +976,8 @@ def _returns_constant(statement: tree_sitter.Node) -> bool:
         c for c in value.named_children if c.type != "comment"
     ]:
         return True
-    return ts.literal_value(value)[0]
+    ok, constant = ts.literal_value(value)
+    return ok and _is_placeholder_constant(constant)
 
 
 # -- AIG405 ------------------------------------------------------------------------------------
