@@ -18,8 +18,10 @@ Policies (what stays silent, and why):
   optional-dependency fallbacks, `if TYPE_CHECKING:`), functions named `noop`/`do_nothing`,
   methods of classes named as stand-ins (`Null*`, `NoOp*`, `No<Name>`, `Fake*`, `Dummy*`,
   `Stub*`, `Mock*`, `ReadOnly*`, `Disabled*`), and docstring-only functions whose docstring
-  runs to three lines or more (a documented hook specification). A bare constant return
-  (`return None`) is a stub only beside a TODO/placeholder comment.
+  runs to three lines or more (a documented hook specification). A body that only returns a
+  placeholder value (None, a boolean, zero, an empty string or container) is a stub only beside
+  a TODO/placeholder comment (inside the function or right above it); `return 30  # TODO: make
+  it configurable` is an implementation with a note.
 * Error hiding: a handler for everything (`except:`, `except Exception`/`BaseException`, a tuple
   containing them, `contextlib.suppress(Exception)`, JS `catch`) whose body only discards the
   error (`pass`, `...`, `continue`, `return None`; `{}`, `() => null`) is flagged unless a comment
