@@ -117,11 +117,8 @@ class ClassIndex:
         pattern = _PY_CLASS if python else _JS_CLASS
         for path in project.files:
             language = language_of(path)
-            if (
-                (python
-                and language != "python")
-                or (not python
-                and language not in TREE_SITTER_LANGUAGES)
+            if (python and language != "python") or (
+                not python and language not in TREE_SITTER_LANGUAGES
             ):
                 continue
             text = project.read_text(path)
