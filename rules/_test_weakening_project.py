@@ -20,7 +20,7 @@ def resolve(project: Project, target: Target) -> str | None:
     """The project file an import names, or None when it names none (stdlib, third party)."""
     if not target.suffix:
         return next((p for p in target.paths if project.read_text(p) is not None), None)
-    by_name = project.memo("aiguard_rules.test_weakening.files_by_name", lambda: _by_name(project))
+    by_name = project.memo("aiguard_rules.weakened_tests.files_by_name", lambda: _by_name(project))
     for wanted in target.paths:
         found = [
             p
@@ -71,7 +71,7 @@ def test_names_elsewhere(project: Project, name: str, language: str, here: str) 
     """Whether a test named `name` exists in another test file of the project (it moved)."""
     family = "python" if language == "python" else "script"
     index = project.memo(
-        f"aiguard_rules.test_weakening.test_names.{family}", lambda: _test_names(project, family)
+        f"aiguard_rules.weakened_tests.test_names.{family}", lambda: _test_names(project, family)
     )
     return any(path != here for path in index.get(name, ()))
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ._test_weakening_model import Case, FileFacts
 
 LANGUAGES = frozenset({"python", "javascript", "typescript"})
-FACTS_KEY = "aiguard_rules.test_weakening.facts"
+FACTS_KEY = "aiguard_rules.weakened_tests.facts"
 
 
 def read_facts(source: Source) -> FileFacts:
