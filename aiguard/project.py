@@ -32,8 +32,11 @@ class Project:
         *,
         overlay: Mapping[str, str] | None = None,
         in_git: bool = True,
+        changed_paths: frozenset[str] | None = None,
     ) -> None:
         self.root = root
+        # The paths this change touches (None: unknown, every path counts as changed).
+        self.changed_paths = changed_paths
         self.config = config
         self.in_git = in_git and root is not None
         # Texts that win over the disk: the after-versions of changed files, or an example's files.
@@ -53,7 +56,13 @@ class Project:
     def fresh(self) -> Project:
         """The same project with empty run-wide caches: cheap to send to a worker process."""
         overlay = self._overlay if self.root is None else {}
-        return Project(self.root, self.config, overlay=overlay, in_git=self.in_git)
+        return Project(
+            self.root,
+            self.config,
+            overlay=overlay,
+            in_git=self.in_git,
+            changed_paths=self.changed_paths,
+        )
 
     @property
     def environment(self) -> TargetEnvironment:
@@ -71,6 +80,10 @@ class Project:
         self._overlay.update(files)
         if self._files is not None:
             self._files = sorted(set(self._files) | set(files))
+
+    def in_change(self, path: str) -> bool:
+        """Whether the change touches `path` (rules that relate one file to another use it)."""
+        return self.changed_paths is None or path in self.changed_paths
 
     def is_test(self, path: str) -> bool:
         return self.config.is_test_path(path)

@@ -56,7 +56,11 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
     check_rule_ids(config, set(registry))
     changes.files = [f for f in changes.files if not config.is_excluded(f.path)]
     project = Project(
-        root, config, overlay={f.path: f.after for f in changes.files}, in_git=changes.in_git
+        root,
+        config,
+        overlay={f.path: f.after for f in changes.files},
+        in_git=changes.in_git,
+        changed_paths=frozenset(f.path for f in changes.files),
     )
     jobs = (os.cpu_count() or 1) if options.mode is Mode.ALL else 1
     outcome = Engine(list(registry.values()), config).check(changes, project, jobs=jobs)

@@ -58,7 +58,8 @@ def run_example(rule: type[Rule], example: Example, config: Config | None = None
     path = rule.example_path(example)
     files: Mapping[str, str] = {**example.files, path: example.code}
     config = config or Config()
-    project = Project(None, config, overlay=files, in_git=False)
+    # Every file an example names is part of its change.
+    project = Project(None, config, overlay=files, in_git=False, changed_paths=frozenset(files))
     return Engine([rule], config).check_file(
         example_change(path, example.code, example.before), project
     )

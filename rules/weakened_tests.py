@@ -759,11 +759,12 @@ def _changed_constant(looser: list[tuple[str, Bound, Bound]]) -> Bound | None:
 class DeletedTest(WeakeningRule):
     id = "AIG507"
     name = "deleted-test"
-    summary = "A test was deleted although the production function it exercised still exists."
+    summary = "A test was deleted in the same change that edits the function it exercised."
     rationale = (
-        "Deleting a failing test is the bluntest way to a green run. When the function the "
-        "test called is still there (often changed in the same change), its behaviour has "
-        "simply lost its check."
+        "Deleting a failing test is the bluntest way to a green run. When the change also "
+        "edits the file of the function the test called, and that function is still there, "
+        "its new behaviour has simply lost its check. Deleting a test of code the change "
+        "does not touch is left alone (a clean-up, judged in review)."
     )
     fix = (
         "Keep the test and update it to the function's intended behaviour. If the behaviour "
@@ -855,8 +856,8 @@ class DeletedTest(WeakeningRule):
                 continue  # moved to another test file
             called = ", ".join(f"`{function}` ({path})" for function, path in kept)
             message = (
-                f"test `{short}` was deleted, but {called} that it exercised still exists: "
-                "that behaviour is no longer tested"
+                f"test `{short}` was deleted while this change edits {called} that it "
+                "exercised: that behaviour is no longer tested"
             )
             line = _surviving_line(before, after, before.span(old.first_anchor).line)
             self.report_line(line, message, removal=True)
@@ -870,7 +871,7 @@ class DeletedTest(WeakeningRule):
             if target in replaced:
                 continue
             path = resolve(self.project, target)
-            if path is None or self.project.is_test(path):
+            if path is None or self.project.is_test(path) or not self.project.in_change(path):
                 continue
             text = self.project.read_text(path)
             if text is not None and defines(text, target.name, path):

@@ -522,3 +522,28 @@ def test_odd_scripts_give_no_rule_error(rule: type[Rule]) -> None:
     for path in ("odd.test.js", "odd.test.ts"):
         outcome = run_example(rule, Pass(ODD_SCRIPT, before=before, path=path))
         assert [n for n in outcome.notifications if n.kind == "rule-error"] == []
+
+
+def test_deleted_test_of_a_function_the_change_does_not_touch_is_left_alone() -> None:
+    from aiguard_rules.weakened_tests import DeletedTest
+
+    from aiguard.config import Config
+    from aiguard.engine import Engine
+    from aiguard.project import Project
+    from aiguard.testing import example_change
+
+    before = (
+        "from shop.cart import total\n\n\ndef test_total():\n    assert total([1, 2]) == 3\n"
+        "\n\ndef test_empty():\n    assert total([]) == 0\n"
+    )
+    after = "from shop.cart import total\n\n\ndef test_empty():\n    assert total([]) == 0\n"
+    files = {"tests/test_cart.py": after, "shop/cart.py": "def total(items):\n    return 1\n"}
+    change = example_change("tests/test_cart.py", after, before)
+
+    def findings(changed: frozenset[str]) -> list[str]:
+        project = Project(None, Config(), overlay=files, in_git=False, changed_paths=changed)
+        outcome = Engine([DeletedTest], Config()).check_file(change, project)
+        return [f.rule_id for f in outcome.findings]
+
+    assert findings(frozenset({"tests/test_cart.py"})) == []
+    assert findings(frozenset({"tests/test_cart.py", "shop/cart.py"})) == ["AIG507"]
