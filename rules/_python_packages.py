@@ -278,11 +278,21 @@ def import_matches(import_name: str, candidates: tuple[str, ...]) -> bool:
     return False
 
 
-def popular_names() -> tuple[tuple[str, ...], int]:
-    """(the most downloaded PyPI projects, most downloaded first; how many count as targets)."""
-    from aiguard_rules import _pypi_popular
+# The first this many names of data/pypi-popular.txt are what a typo or slopsquat imitates.
+POPULAR_TARGETS = 3000
 
-    return tuple(_pypi_popular.NAMES.split()), _pypi_popular.POPULAR_TARGETS
+
+def popular_names() -> tuple[tuple[str, ...], int]:
+    """(the most downloaded PyPI projects, most downloaded first; how many count as targets).
+
+    Read from package data only when a change declares a new dependency.
+    """
+    from importlib.resources import files
+
+    text = files("aiguard_rules").joinpath("data", "pypi-popular.txt").read_text(encoding="utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    names = tuple(line for line in lines if line and not line.startswith("#"))
+    return names, POPULAR_TARGETS
 
 
 def one_edit_apart(a: str, b: str) -> bool:
