@@ -8,17 +8,18 @@ suppressions and configured severities.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import cast
 
 from aiguard import suppressions
 from aiguard.changes import ChangeSet, FileChange
 from aiguard.config import Config
+from aiguard.errors import AiguardError
 from aiguard.findings import Finding, Notification, Severity
 from aiguard.project import Project
-from aiguard.rule import FileContext, FileRule, PythonRule, Rule
+from aiguard.rule import FileContext, FileRule, PythonRule, Rule, RuleRef
 from aiguard.source import Source, SourceError
 
 # Below this many files a process pool costs more than it saves.
@@ -40,9 +41,13 @@ class FileOutcome:
 class Engine:
     """The enabled rules and the config, applied file by file."""
 
-    def __init__(self, rules: Sequence[type[Rule]], config: Config) -> None:
-        self.rules = [r for r in rules if config.rule_enabled(r.id)]
+    def __init__(self, rules: Sequence[type[Rule] | RuleRef], config: Config) -> None:
+        """`rules` are classes or references; a reference's module is imported only when one
+        of the change's files needs the rule."""
+        refs = [r if isinstance(r, RuleRef) else RuleRef.of(r) for r in rules]
+        self.rules = [r for r in refs if config.rule_enabled(r.id)]
         self.config = config
+        self._cst_order: dict[type, tuple[str, ...]] = {}  # libcst attribute order, per node type
         self._interest = {
             r.id: re.compile(r.interest, re.MULTILINE) for r in self.rules if r.interest is not None
         }
@@ -88,6 +93,8 @@ class Engine:
             lightest = sizes.index(min(sizes))
             chunks[lightest].append(change)
             sizes[lightest] += len(change.after)
+        if any(c.path.endswith((".py", ".pyi")) for c in files):
+            importlib.import_module("libcst")  # imported once here, shared by the workers
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             futures = [pool.submit(self.check_files, chunk, project.fresh()) for chunk in chunks]
@@ -117,10 +124,11 @@ class Engine:
         ]
         if not interested:
             return outcome
+        loaded = [_load(ref) for ref in interested]
         context = FileContext(change, project, after, before, is_test)
         raw: list[Finding] = []
         parse_failed = False
-        for rule_cls in interested:
+        for rule_cls in loaded:
             if issubclass(rule_cls, FileRule):
                 rule = rule_cls(context)
                 try:
@@ -134,7 +142,7 @@ class Engine:
                     outcome.notifications.append(_rule_crashed(rule_cls, change.path, exc))
                     continue
                 raw.extend(rule.findings)
-        python_rules = [r for r in interested if issubclass(r, PythonRule)]
+        python_rules = [r for r in loaded if issubclass(r, PythonRule)]
         if python_rules and not parse_failed:
             raw.extend(self._run_python(python_rules, context, outcome))
         outcome.findings = self._keep(raw, change, after)
@@ -143,8 +151,6 @@ class Engine:
     def _run_python(
         self, rule_classes: Sequence[type[Rule]], context: FileContext, outcome: FileOutcome
     ) -> list[Finding]:
-        import libcst
-
         try:
             module = context.after.cst
         except SourceError as exc:
@@ -161,8 +167,11 @@ class Engine:
                 for r in python_rules:
                     r.metadata = {p: resolved[p] for p in r.METADATA_DEPENDENCIES}
             # PythonRule is duck-typed to BatchableCSTVisitor (get_visitors) so that rule modules
-            # can be imported without importing libcst.
-            libcst.visit_batched(module, cast("list[libcst.BatchableCSTVisitor]", python_rules))
+            # can be imported without importing libcst; the walk reads the tree without
+            # rebuilding it (see aiguard.cst_walk).
+            from aiguard.cst_walk import visit_batched
+
+            visit_batched(module, python_rules, self._cst_order)
             found: list[Finding] = []
             for r in python_rules:
                 r.resolve_reported()
@@ -198,6 +207,15 @@ class Engine:
             f = replace(f, line=line, line_text=after.line(line), severity=level)
             kept.setdefault((f.rule_id, f.line, f.column, f.message), f)
         return suppressions.apply(sorted(kept.values(), key=lambda f: f.sort_key), after)
+
+
+def _load(ref: RuleRef) -> type[Rule]:
+    try:
+        return ref.load()
+    except Exception as exc:  # third-party code: a clear error, not a traceback
+        raise AiguardError(
+            f"rule {ref.id} failed to load from {ref.module}: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 def _changed_text(change: FileChange, after: Source, before: Source | None) -> str:

@@ -30,8 +30,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aiguard.cache import JsonStore as _Store
+from aiguard.cache import cache_dir
+from aiguard.cache import cache_key as _key
+
 CACHE_FORMAT = 3
-ENV_CACHE_DIR = "AIGUARD_CACHE_DIR"
 _VENV_DIR_NAMES = (".venv", "venv")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _EXTENSION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.(?:[^.]+\.)?(?:so|pyd)$")
@@ -198,60 +201,6 @@ class ModuleFiles:
 
 
 # -- cache -----------------------------------------------------------------------------------------
-
-
-def cache_dir(environ: Mapping[str, str]) -> Path | None:
-    """$AIGUARD_CACHE_DIR, else the platform's user cache directory; None: do not cache."""
-    explicit = environ.get(ENV_CACHE_DIR)
-    if explicit is not None:
-        return Path(explicit) if explicit else None
-    if sys.platform == "win32" and environ.get("LOCALAPPDATA"):
-        return Path(environ["LOCALAPPDATA"]) / "aiguard" / "Cache"
-    xdg = environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg) / "aiguard"
-    home = environ.get("HOME") or environ.get("USERPROFILE")
-    return Path(home) / ".cache" / "aiguard" if home else None
-
-
-class _Store:
-    """JSON files under the cache directory; every failure means "not cached", never a crash."""
-
-    def __init__(self, directory: Path | None) -> None:
-        self.directory = directory
-        self.problems: list[str] = []
-
-    def read(self, kind: str, key: str) -> object | None:
-        if self.directory is None:
-            return None
-        path = self.directory / kind / key[:2] / f"{key}.json"
-        try:
-            data: object = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
-            self.problems.append(f"ignored unreadable cache file {path}: {exc}")
-            return None
-        return data
-
-    def write(self, kind: str, key: str, data: object) -> None:
-        if self.directory is None:
-            return
-        path = self.directory / kind / key[:2] / f"{key}.json"
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError as exc:
-            self.problems.append(f"cannot write the cache under {self.directory}: {exc}")
-            self.directory = None  # one message is enough; go on without a cache
-            if tmp.is_file():
-                tmp.unlink()
-
-
-def _key(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 # -- discovery -------------------------------------------------------------------------------------

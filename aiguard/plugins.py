@@ -11,22 +11,26 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import os
 import pkgutil
 import sys
 import types
-from collections.abc import Iterable
-from importlib.metadata import entry_points
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypeGuard
 
+from aiguard import __version__
+from aiguard.cache import JsonStore, cache_dir, cache_key
 from aiguard.errors import AiguardError
-from aiguard.rule import Rule
+from aiguard.rule import Rule, RuleRef
 
 GROUP = "aiguard.rules"
 
 
 def load_rules(plugin_files: Iterable[Path] = ()) -> dict[str, type[Rule]]:
     """Every installed rule plus those in `plugin_files`, by id; a broken plugin is an error."""
+    from importlib.metadata import entry_points  # costs ~30 ms: only when the index is cold
+
     registry: dict[str, type[Rule]] = {}
     origins: dict[str, str] = {}
     for ep in sorted(entry_points(group=GROUP), key=lambda e: (e.name, e.value)):
@@ -107,3 +111,109 @@ def _load_file(path: Path) -> types.ModuleType:
             f"plugin file {path} failed to load: {type(exc).__name__}: {exc}"
         ) from None
     return module
+
+
+class RuleRegistry(Mapping[str, type[Rule]]):
+    """Rules by id; a rule's module is imported only when something asks for its class."""
+
+    def __init__(self, refs: Iterable[RuleRef]) -> None:
+        self._refs = {ref.id: ref for ref in sorted(refs, key=lambda r: r.id)}
+        self._classes: dict[str, type[Rule]] = {}
+
+    @property
+    def refs(self) -> list[RuleRef]:
+        return list(self._refs.values())
+
+    def __getitem__(self, rule_id: str) -> type[Rule]:
+        if rule_id not in self._classes:
+            ref = self._refs[rule_id]
+            try:
+                self._classes[rule_id] = ref.load()
+            except Exception as exc:  # third-party code: a clear error, not a traceback
+                raise AiguardError(
+                    f"rule {rule_id} failed to load from {ref.module}: {type(exc).__name__}: {exc}"
+                ) from None
+        return self._classes[rule_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._refs)
+
+    def __len__(self) -> int:
+        return len(self._refs)
+
+
+# The index of rule references is cached per interpreter and checked against the state of the
+# files it was built from (rule packages) and of sys.path's directories (an install or removal
+# changes a site-packages directory), so a warm start imports no rule module at all.
+_INDEX_KIND = "rules"
+_INDEX_FORMAT = 1
+
+
+def load_registry(
+    plugin_files: Sequence[Path] = (), environ: Mapping[str, str] | None = None
+) -> RuleRegistry:
+    """Every rule, as lazily loaded references; plugin files are always loaded afresh."""
+    if plugin_files:
+        return RuleRegistry(RuleRef.of(r) for r in load_rules(plugin_files).values())
+    store = JsonStore(cache_dir(os.environ if environ is None else environ))
+    key = cache_key(__version__, sys.executable, str(_INDEX_FORMAT))
+    cached = _valid_index(store.read(_INDEX_KIND, key))
+    if cached is not None:
+        return RuleRegistry(cached)
+    rules = load_rules()
+    refs = [RuleRef.of(r) for r in rules.values()]
+    store.write(_INDEX_KIND, key, _index_data(rules.values(), refs))
+    return RuleRegistry(refs)
+
+
+def _index_data(rules: Iterable[type[Rule]], refs: list[RuleRef]) -> dict[str, object]:
+    return {
+        "path": _path_state(),
+        "files": [[f, *_stat(f)] for f in sorted(_source_files(rules))],
+        "rules": [ref.to_json() for ref in refs],
+    }
+
+
+def _valid_index(data: object) -> list[RuleRef] | None:
+    """The cached references, or None when the cache is missing, malformed or stale."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        if data["path"] != _path_state():
+            return None
+        for path, mtime, size in data["files"]:
+            if list(_stat(path)) != [mtime, size]:
+                return None
+        return [RuleRef.from_json(item) for item in data["rules"]]
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _path_state() -> list[list[object]]:
+    """Where distributions (and so entry points) can come from: sys.path without its first
+    entry, the script's directory or the current one, whose mtime changes with every file
+    created there and which holds no installed distribution of a console script."""
+    return [[entry, *_stat(entry)] for entry in sys.path[1:]]
+
+
+def _stat(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _source_files(rules: Iterable[type[Rule]]) -> set[str]:
+    """Every Python file of the top-level packages the rules come from."""
+    files: set[str] = set()
+    for top in {r.__module__.split(".")[0] for r in rules}:
+        module = sys.modules.get(top)
+        if module is None:
+            continue
+        for directory in getattr(module, "__path__", []):
+            for dirpath, _, filenames in os.walk(directory):
+                files.update(os.path.join(dirpath, n) for n in filenames if n.endswith(".py"))
+        if getattr(module, "__file__", None):
+            files.add(str(module.__file__))
+    return files

@@ -110,6 +110,20 @@ class FileContext:
     is_test: bool
 
 
+def file_matches(
+    languages: frozenset[str], files: tuple[str, ...], path: str, language: str
+) -> bool:
+    """Whether a rule declaring `languages` and `files` globs reads the file at `path`."""
+    if language in languages:
+        return True
+    name = posixpath.basename(path)
+    return any(fnmatch.fnmatchcase(path if "/" in g else name, g) for g in files)
+
+
+def scope_includes(scope: Scope, is_test: bool) -> bool:
+    return scope is Scope.ANY or is_test == (scope is Scope.TEST)
+
+
 class Rule(abc.ABC):
     """Metadata and reporting shared by every kind of rule."""
 
@@ -186,16 +200,11 @@ class Rule(abc.ABC):
 
     @classmethod
     def matches_file(cls, path: str, language: str) -> bool:
-        if language in cls.languages:
-            return True
-        name = posixpath.basename(path)
-        return any(fnmatch.fnmatchcase(path if "/" in g else name, g) for g in cls.files)
+        return file_matches(cls.languages, cls.files, path, language)
 
     @classmethod
     def in_scope(cls, is_test: bool) -> bool:
-        if cls.scope is Scope.ANY:
-            return True
-        return is_test == (cls.scope is Scope.TEST)
+        return scope_includes(cls.scope, is_test)
 
     @classmethod
     def example_path(cls, example: Example) -> str:
@@ -310,3 +319,84 @@ class PythonRule(Rule):
                 )
             )
         self.reported_nodes.clear()
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """What the engine needs to decide whether a rule runs on a file, without importing it.
+
+    Start-up imports no rule module when a cached index of references is valid; a rule's module
+    is imported (`load`) only once a changed file is in its languages, scope and interest.
+    """
+
+    id: str
+    module: str
+    qualname: str
+    languages: frozenset[str]
+    files: tuple[str, ...]
+    scope: Scope
+    interest: str | None
+    severity: Severity
+    rule: type[Rule] | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, rule: type[Rule]) -> RuleRef:
+        return cls(
+            id=rule.id,
+            module=rule.__module__,
+            qualname=rule.__qualname__,
+            languages=frozenset(rule.languages),
+            files=tuple(rule.files),
+            scope=rule.scope,
+            interest=rule.interest,
+            severity=rule.severity,
+            rule=rule,
+        )
+
+    def matches_file(self, path: str, language: str) -> bool:
+        return file_matches(self.languages, self.files, path, language)
+
+    def in_scope(self, is_test: bool) -> bool:
+        return scope_includes(self.scope, is_test)
+
+    def load(self) -> type[Rule]:
+        """The rule class (imports its module the first time)."""
+        if self.rule is not None:
+            return self.rule
+        import importlib
+
+        found: object = importlib.import_module(self.module)
+        for part in self.qualname.split("."):
+            found = getattr(found, part, None)
+        if not (isinstance(found, type) and issubclass(found, Rule) and found.id == self.id):
+            raise LookupError(f"rule {self.id} is no longer {self.module}.{self.qualname}")
+        return found
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "module": self.module,
+            "qualname": self.qualname,
+            "languages": sorted(self.languages),
+            "files": list(self.files),
+            "scope": self.scope.value,
+            "interest": self.interest,
+            "severity": self.severity.value,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RuleRef:
+        """Raises KeyError, TypeError or ValueError on malformed data."""
+        interest = data["interest"]
+        if interest is not None and not isinstance(interest, str):
+            raise TypeError("interest")
+        return cls(
+            id=str(data["id"]),
+            module=str(data["module"]),
+            qualname=str(data["qualname"]),
+            languages=frozenset(str(x) for x in data["languages"]),
+            files=tuple(str(x) for x in data["files"]),
+            scope=Scope(data["scope"]),
+            interest=interest,
+            severity=Severity(data["severity"]),
+        )

@@ -10,7 +10,7 @@ from aiguard import __version__
 from aiguard.changes import Mode, collect_changes
 from aiguard.config import check_rule_ids, load_config, parse_fail_on
 from aiguard.engine import Engine
-from aiguard.plugins import load_rules
+from aiguard.plugins import load_registry
 from aiguard.project import Project
 from aiguard.report import RunResult, render
 
@@ -45,7 +45,7 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
     """The rendered report, whether the run failed the gate, and notes for stderr."""
     from aiguard.report.text import notification_line
 
-    registry = load_rules(options.plugin_files)
+    registry = load_registry(options.plugin_files)
     changes = collect_changes(options.mode, options.paths, cwd=cwd, base=options.base)
     root = Path(changes.root)
     config = load_config(root, options.config_file).with_overrides(
@@ -62,14 +62,14 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
         in_git=changes.in_git,
         changed_paths=frozenset(f.path for f in changes.files),
     )
-    jobs = (os.cpu_count() or 1) if options.mode is Mode.ALL else 1
-    outcome = Engine(list(registry.values()), config).check(changes, project, jobs=jobs)
+    jobs = os.cpu_count() or 1
+    outcome = Engine(registry.refs, config).check(changes, project, jobs=jobs)
     result = RunResult(
         root=str(root),
         findings=outcome.findings,
         notifications=outcome.notifications,
         rules=registry,
-        levels={rid: config.level_for(rid, r.severity) for rid, r in registry.items()},
+        levels={ref.id: config.level_for(ref.id, ref.severity) for ref in registry.refs},
         files_checked=len(changes.files),
         fail_on=config.fail_on,
         tool_version=__version__,
