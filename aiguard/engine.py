@@ -55,8 +55,8 @@ class Engine:
     def check(self, changes: ChangeSet, project: Project, *, jobs: int = 1) -> FileOutcome:
         """Every file of the change set; findings sorted, notifications in file order.
 
-        With jobs > 1 (large --all runs) the files are split by size across forked worker
-        processes, each with its own Project: run-wide caches are built once per worker.
+        With jobs > 1 and many files (an --all run, a huge change) the files are split by size
+        across forked workers, each with its own Project: run-wide caches are built per worker.
         """
         outcome = FileOutcome(notifications=list(changes.notifications))
         if jobs > 1 and len(changes.files) >= PARALLEL_MIN_FILES and _can_fork():
