@@ -97,7 +97,7 @@ def test_plugin_file(tmp_path: Path) -> None:
 def test_broken_plugin_file_is_a_clear_error(tmp_path: Path) -> None:
     plugin = tmp_path / "broken.py"
     plugin.write_text("raise RuntimeError('nope')\n")
-    with pytest.raises(AiguardError, match="broken.py failed to load: RuntimeError: nope"):
+    with pytest.raises(AiguardError, match=r"broken\.py failed to load: RuntimeError: nope"):
         load_rules([plugin])
     with pytest.raises(AiguardError, match="not found"):
         load_rules([tmp_path / "missing.py"])
