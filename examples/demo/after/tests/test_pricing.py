@@ -20,3 +20,9 @@ def test_unknown_code() -> None:
 
 def test_shipping() -> None:
     assert shipping(1.0) == Decimal("4.90")
+
+
+def test_delivery_days() -> None:
+    from shop.pricing import delivery_days
+
+    assert delivery_days(1200) == 2
