@@ -286,6 +286,8 @@ class FirstParty:
                 self.children.setdefault("/".join(parts[:i]), set()).add(parts[i])
             self.children.setdefault("/".join(parts[:-1]), set()).add(stem)
         self.roots = ["", "src", *configured_roots(project)]
+        # setuptools' package-dir {"name": "dir"}: package `name` lives in `dir`.
+        self.aliases = package_dir_aliases(project)
 
     def roots_for(self, importer: str) -> list[str]:
         """Where `import x` in `importer` may find x: the script's directory, the directory above
@@ -303,6 +305,11 @@ class FirstParty:
 
     def locate(self, dotted: str, root: str) -> FirstPartyModule | None:
         base = posixpath.join(root, *dotted.split(".")) if root else "/".join(dotted.split("."))
+        for package, directory in self.aliases.items():
+            if dotted == package or dotted.startswith(package + "."):
+                rest = dotted[len(package) + 1 :].split(".") if dotted != package else []
+                base = posixpath.join(directory, *rest)
+                break
         inits = [
             f"{base}/__init__{s}" for s in _MODULE_SUFFIXES if f"{base}/__init__{s}" in self.files
         ]
@@ -342,9 +349,8 @@ class FirstParty:
         return False
 
 
-def configured_roots(project: Project) -> list[str]:
-    """Source roots that tools are told about in pyproject.toml (setuptools, pytest, mypy, ruff,
-    poetry, hatch)."""
+def _pyproject_tools(project: Project) -> dict[str, object]:
+    """The [tool] table of the project's pyproject.toml ({} when missing or broken)."""
     import sys
 
     if sys.version_info >= (3, 11):
@@ -354,12 +360,32 @@ def configured_roots(project: Project) -> list[str]:
 
     text = project.read_text("pyproject.toml")
     if not text:
-        return []
+        return {}
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
-        return []  # the config rules report a broken pyproject; here it only adds roots
-    tool = data.get("tool", {}) if isinstance(data.get("tool"), dict) else {}
+        return {}  # the config rules report a broken pyproject; here it only adds roots
+    tool = data.get("tool")
+    return tool if isinstance(tool, dict) else {}
+
+
+def package_dir_aliases(project: Project) -> dict[str, str]:
+    """setuptools' `package-dir` entries that place a named package in another directory."""
+    setuptools = _pyproject_tools(project).get("setuptools", {})
+    mapping = setuptools.get("package-dir") if isinstance(setuptools, dict) else None
+    if not isinstance(mapping, dict):
+        return {}
+    return {
+        str(name): str(directory).strip("./")
+        for name, directory in mapping.items()
+        if name and isinstance(directory, str) and directory.strip("./")
+    }
+
+
+def configured_roots(project: Project) -> list[str]:
+    """Source roots that tools are told about in pyproject.toml (setuptools, pytest, mypy, ruff,
+    poetry, hatch)."""
+    tool = _pyproject_tools(project)
     roots: list[str] = []
 
     def add(value: object) -> None:
@@ -371,8 +397,9 @@ def configured_roots(project: Project) -> list[str]:
         find = setuptools.get("packages", {})
         if isinstance(find, dict) and isinstance(find.get("find"), dict):
             add(find["find"].get("where", []))
-        if isinstance(setuptools.get("package-dir"), dict):
-            add(list(setuptools["package-dir"].values()))
+        package_dir = setuptools.get("package-dir")
+        if isinstance(package_dir, dict) and isinstance(package_dir.get(""), str):
+            add(package_dir[""])  # the root package directory; named entries are aliases
     pytest = tool.get("pytest", {})
     if isinstance(pytest, dict) and isinstance(pytest.get("ini_options"), dict):
         add(pytest["ini_options"].get("pythonpath", []))

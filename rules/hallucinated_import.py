@@ -39,6 +39,16 @@ if TYPE_CHECKING:
 _PYPROJECT = '[project]\nname = "app"\ndependencies = ["requests>=2"]\n'
 
 
+_PACKAGE_DIR_PROJECT = {
+    "pyproject.toml": (
+        '[project]\nname = "shop"\ndependencies = ["requests"]\n'
+        '[tool.setuptools.package-dir]\nshop_rules = "rules"\n'
+    ),
+    "rules/__init__.py": "",
+    "rules/pricing.py": "def total(items):\n    return sum(items)\n",
+}
+
+
 class _ImportRule(PythonRule):
     """Runs `check_site` on each import statement the change added."""
 
@@ -102,6 +112,11 @@ class UnknownModule(_ImportRule):
     )
     tags = ("security", "correctness")
     examples = (
+        Pass(
+            "from shop_rules.pricing import total\n",
+            path="app/main.py",
+            files=_PACKAGE_DIR_PROJECT,
+        ),
         Flag(
             "import json\nimport fastjsonschema_validator\n",
             line=2,
@@ -202,6 +217,12 @@ class UnknownSubmodule(_ImportRule):
     )
     tags = ("correctness",)
     examples = (
+        Flag(
+            "from shop_rules.discounts import rate\n",
+            line=1,
+            path="app/main.py",
+            files=_PACKAGE_DIR_PROJECT,
+        ),
         Flag("import json.parsers\n", line=1, message="json.parsers"),
         Flag(
             "from myapp.helperz import slugify\n",
