@@ -289,7 +289,7 @@ def popular_names() -> tuple[tuple[str, ...], int]:
     """
     from importlib.resources import files
 
-    text = files("aiguard_rules").joinpath("data", "pypi-popular.txt").read_text(encoding="utf-8")
+    text = (files("aiguard_rules") / "data" / "pypi-popular.txt").read_text(encoding="utf-8")
     lines = (line.strip() for line in text.splitlines())
     names = tuple(line for line in lines if line and not line.startswith("#"))
     return names, POPULAR_TARGETS
