@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import fnmatch
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from aiguard import tomlcompat as tomllib
 from aiguard.errors import AiguardError
 from aiguard.findings import Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 DEFAULT_TEST_PATHS = (
     "tests/**",

@@ -351,12 +351,7 @@ class FirstParty:
 
 def _pyproject_tools(project: Project) -> dict[str, object]:
     """The [tool] table of the project's pyproject.toml ({} when missing or broken)."""
-    import sys
-
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+    from aiguard import tomlcompat as tomllib
 
     text = project.read_text("pyproject.toml")
     if not text:

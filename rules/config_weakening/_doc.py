@@ -14,17 +14,12 @@ from __future__ import annotations
 import configparser
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from aiguard import tomlcompat as tomllib
 from aiguard.source import Source, SourceError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 if TYPE_CHECKING:
     import tree_sitter
