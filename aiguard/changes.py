@@ -47,6 +47,9 @@ class FileChange:
     old_path: str | None = None
     changed_lines: frozenset[int] | None = None
     removed_lines: frozenset[int] = frozenset()
+    # The change deletes the file: `after` is empty and only rules that ask (Rule.reads_deleted)
+    # see it, to report what the deletion takes away.
+    deleted: bool = False
 
     def is_changed(self, line: int) -> bool:
         return self.changed_lines is None or line in self.changed_lines
@@ -75,7 +78,7 @@ _GIT_CONFIG = (
 # end-of-line conversion, and forcing it off would mark every line of a CRLF checkout changed.
 _DIFF_OPTIONS = (
     "-z", "--raw", "--no-abbrev", "-p", "-U0", "--inter-hunk-context=0", "-M",
-    "--diff-filter=AMR", "--ignore-submodules", "--no-ext-diff", "--no-textconv", "--no-color",
+    "--diff-filter=AMRD", "--ignore-submodules", "--no-ext-diff", "--no-textconv", "--no-color",
 )  # fmt: skip
 _SYMLINK_MODE = "120000"
 _FILE_MODES = frozenset({"100644", "100755"})
@@ -310,7 +313,7 @@ def _read_blobs(git: _Git, oids: Iterable[str]) -> dict[str, bytes]:
 class _Record:
     """One file of the diff from its `--raw` record (names exactly as stored)."""
 
-    status: str  # "A", "M" or "R"
+    status: str  # "A", "M", "R" or "D"
     src_mode: str
     dst_mode: str
     src_oid: str
@@ -534,15 +537,20 @@ def _collect_diff(
     staged = mode is Mode.STAGED
     cached = ["--cached"] if staged else []
     out = repo.git.run("diff", *cached, *_DIFF_OPTIONS, since, "--").stdout
-    wanted = [
+    selected = [
         (record, patch)
         for record, patch in _parse_diff(out)
         if _selected(record.path, specs) and not patch.binary and _usable_name(changes, record.path)
     ]
+    wanted = [(r, p) for r, p in selected if r.status != "D"]
+    deleted = [r for r, _ in selected if r.status == "D" and r.src_mode in _FILE_MODES]
     blobs: dict[str, bytes] = {}
     if staged:
         blobs = _read_blobs(
-            repo.git, [r.dst_oid for r, _ in wanted] + [r.src_oid for r, _ in wanted if r.old_path]
+            repo.git,
+            [r.dst_oid for r, _ in wanted]
+            + [r.src_oid for r, _ in wanted if r.old_path]
+            + [r.src_oid for r in deleted],
         )
     kept = []
     for record, patch in wanted:
@@ -553,9 +561,12 @@ def _collect_diff(
         if after is not None:
             kept.append((record, patch, after))
     if not staged:
-        blobs = _read_blobs(repo.git, [r.src_oid for r, _, _ in kept if r.old_path])
+        blobs = _read_blobs(
+            repo.git, [r.src_oid for r, _, _ in kept if r.old_path] + [r.src_oid for r in deleted]
+        )
     for record, patch, after in kept:
         changes.files.append(_file_change(changes, record, patch, after, blobs, max_bytes))
+    changes.files.extend(_deletions(deleted, blobs, max_bytes))
     if not staged:
         _add_untracked(changes, repo, specs, max_bytes)
     changes.files.sort(key=lambda f: f.path)
@@ -616,6 +627,25 @@ def _file_change(
         changed_lines=changed,
         removed_lines=_in_text(patch.removed, before),
     )
+
+
+def _deletions(
+    records: list[_Record], blobs: dict[str, bytes], max_bytes: int
+) -> Iterator[FileChange]:
+    """Deleted text files with their last version (binary or unreadable ones are left out)."""
+    for record in records:
+        data = blobs.get(record.src_oid)
+        before = _decode(data, len(data), max_bytes) if data is not None else None
+        if isinstance(before, str):
+            yield FileChange(
+                path=record.path,
+                after="",
+                before=before,
+                old_path=record.path,
+                changed_lines=frozenset(),
+                removed_lines=_all_lines(before),
+                deleted=True,
+            )
 
 
 def _add_untracked(

@@ -209,8 +209,10 @@ def rule(rule_id: str) -> None:
         for example in examples:
             out += ["", f"{title} ({found.example_path(example)}):"]
             if example.before is not None:
-                out += ["  before:", _indent(example.before.rstrip("\n"), 4), "  after:"]
-            out.append(_indent(example.code.rstrip("\n"), 4))
+                out += ["  before:", _indent(example.before.rstrip("\n"), 4)]
+                out.append("  after: the file is deleted" if example.deleted else "  after:")
+            if not example.deleted:
+                out.append(_indent(example.code.rstrip("\n"), 4))
     click.echo("\n".join(out))
 
 

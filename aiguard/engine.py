@@ -109,6 +109,7 @@ class Engine:
             for r in self.rules
             if r.matches_file(change.path, after.language)
             and r.in_scope(is_test)
+            and (r.reads_deleted or not change.deleted)
             and not self.config.rule_ignored_for(r.id, change.path)
         ]
         if not candidates:

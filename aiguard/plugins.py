@@ -146,7 +146,7 @@ class RuleRegistry(Mapping[str, type[Rule]]):
 # files it was built from (rule packages) and of sys.path's directories (an install or removal
 # changes a site-packages directory), so a warm start imports no rule module at all.
 _INDEX_KIND = "rules"
-_INDEX_FORMAT = 1
+_INDEX_FORMAT = 2
 
 
 def load_registry(

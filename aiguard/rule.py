@@ -59,7 +59,8 @@ class Flag:
     `before` makes the example a change from `before` to `code` (otherwise the file is new);
     `path` names the file (default: `example` with the suffix of the rule's first language);
     `files` adds other files of the project (tests, configs) that the rule may read;
-    `message`, when given, must be a substring of the finding's message.
+    `message`, when given, must be a substring of the finding's message;
+    `deleted` makes the example a change that deletes the file (`code` is then "").
     """
 
     code: str
@@ -69,6 +70,7 @@ class Flag:
     files: Mapping[str, str] = field(default_factory=dict)
     message: str | None = None
     severity: Severity | None = None
+    deleted: bool = False
 
     @property
     def lines(self) -> tuple[int, ...]:
@@ -83,6 +85,7 @@ class Pass:
     before: str | None = None
     path: str | None = None
     files: Mapping[str, str] = field(default_factory=dict)
+    deleted: bool = False
 
 
 Example = Flag | Pass
@@ -142,6 +145,9 @@ class Rule(abc.ABC):
     # A regular expression: the engine runs the rule on a file only when a changed line (added,
     # or removed from the before-version) matches it. None: always run.
     interest: ClassVar[str | None] = None
+    # Whether the rule is shown files the change deletes (`self.context.change.deleted`, an
+    # empty after-version): for rules that report what a deletion takes away.
+    reads_deleted: ClassVar[bool] = False
     precision: ClassVar[str] = "high"  # SARIF: very-high | high | medium | low
     tags: ClassVar[tuple[str, ...]] = ()
     examples: ClassVar[tuple[Example, ...]] = ()
@@ -337,6 +343,7 @@ class RuleRef:
     scope: Scope
     interest: str | None
     severity: Severity
+    reads_deleted: bool = False
     rule: type[Rule] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -350,6 +357,7 @@ class RuleRef:
             scope=rule.scope,
             interest=rule.interest,
             severity=rule.severity,
+            reads_deleted=rule.reads_deleted,
             rule=rule,
         )
 
@@ -382,6 +390,7 @@ class RuleRef:
             "scope": self.scope.value,
             "interest": self.interest,
             "severity": self.severity.value,
+            "reads_deleted": self.reads_deleted,
         }
 
     @classmethod
@@ -399,4 +408,5 @@ class RuleRef:
             scope=Scope(data["scope"]),
             interest=interest,
             severity=Severity(data["severity"]),
+            reads_deleted=bool(data["reads_deleted"]),
         )

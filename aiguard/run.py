@@ -58,7 +58,7 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
     project = Project(
         root,
         config,
-        overlay={f.path: f.after for f in changes.files},
+        overlay={f.path: f.after for f in changes.files if not f.deleted},
         in_git=changes.in_git,
         changed_paths=frozenset(f.path for f in changes.files),
     )

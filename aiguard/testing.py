@@ -11,7 +11,7 @@ def test_examples(rule, example):
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from aiguard.changes import FileChange
@@ -36,8 +36,22 @@ def line_diff(before: str, after: str) -> tuple[frozenset[int], frozenset[int]]:
     return frozenset(changed), frozenset(removed)
 
 
-def example_change(path: str, code: str, before: str | None) -> FileChange:
-    """The FileChange an example stands for: a new file, or `before` changed into `code`."""
+def example_change(
+    path: str, code: str, before: str | None, *, deleted: bool = False
+) -> FileChange:
+    """The FileChange an example stands for: a new file, `before` changed into `code`, or
+    (`deleted`) `before` deleted."""
+    if deleted and before is not None:
+        removed = frozenset(range(1, len(split_lines(before)) + 1))
+        return FileChange(
+            path=path,
+            after="",
+            before=before,
+            old_path=path,
+            changed_lines=frozenset(),
+            removed_lines=removed,
+            deleted=True,
+        )
     if before is None:
         return FileChange(
             path=path, after=code, changed_lines=frozenset(range(1, len(split_lines(code)) + 1))
@@ -56,13 +70,15 @@ def example_change(path: str, code: str, before: str | None) -> FileChange:
 def run_example(rule: type[Rule], example: Example, config: Config | None = None) -> FileOutcome:
     """Run one rule over one example, in a project made only of the example's files."""
     path = rule.example_path(example)
-    files: Mapping[str, str] = {**example.files, path: example.code}
+    files = dict(example.files)
+    if not example.deleted:
+        files[path] = example.code
     config = config or Config()
     # Every file an example names is part of its change.
-    project = Project(None, config, overlay=files, in_git=False, changed_paths=frozenset(files))
-    return Engine([rule], config).check_file(
-        example_change(path, example.code, example.before), project
-    )
+    changed = frozenset({*files, path})
+    project = Project(None, config, overlay=files, in_git=False, changed_paths=changed)
+    change = example_change(path, example.code, example.before, deleted=example.deleted)
+    return Engine([rule], config).check_file(change, project)
 
 
 def check_example(rule: type[Rule], example: Example) -> None:

@@ -253,14 +253,21 @@ def test_rename_with_modification_compares_with_the_old_file(
         assert change.changed_lines == nums(5) and change.removed_lines == nums(5)
 
 
-def test_deleted_files_are_skipped(make_repo: Callable[..., Repo]) -> None:
-    repo = make_repo({"gone.py": "g\n", "removed.py": "r\n", "kept.py": "k\n"})
+def test_deleted_files_come_with_their_last_version(make_repo: Callable[..., Repo]) -> None:
+    """Only rules that ask see deleted files (Rule.reads_deleted); they get the old text."""
+    repo = make_repo({"gone.py": "g\n", "removed.py": "r\nr2\n", "kept.py": "k\n"})
     repo.git("rm", "-q", "gone.py")
     (repo.path / "removed.py").unlink()
     repo.write("kept.py", "k2\n")
 
-    assert paths_of(repo.changes(Mode.WORKING)) == ["kept.py"]
-    assert paths_of(repo.changes(Mode.STAGED)) == []
+    working = by_path(repo.changes(Mode.WORKING))
+    assert sorted(working) == ["gone.py", "kept.py", "removed.py"]
+    assert not working["kept.py"].deleted
+    removed = working["removed.py"]
+    assert removed.deleted and removed.after == "" and removed.before == "r\nr2\n"
+    assert removed.changed_lines == nums() and removed.removed_lines == nums(1, 2)
+    staged = by_path(repo.changes(Mode.STAGED))
+    assert sorted(staged) == ["gone.py"] and staged["gone.py"].before == "g\n"
 
 
 @pytest.mark.parametrize("mode", [Mode.WORKING, Mode.STAGED, Mode.ALL])

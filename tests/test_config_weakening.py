@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -422,3 +423,43 @@ def test_commands_know_checks_and_swallowed_failures(
 )
 def test_generated_paths(pattern: str, generated: bool) -> None:
     assert is_generated_path(pattern) is generated
+
+
+def test_deleting_check_configs_is_reported_and_moving_them_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def findings() -> list[tuple[str, str, int]]:
+        monkeypatch.chdir(repo.root)
+        main(["check", "--base", "HEAD~1", "--format", "json"])  # every rule, not only AIG2xx
+        found = json.loads(capsys.readouterr().out)["findings"]
+        return sorted((f["rule_id"], f["path"], f["line"]) for f in found)
+
+    repo = GitRepo(tmp_path / "deleted")
+    repo.commit(
+        {
+            ".github/workflows/ci.yml": (
+                "on: [pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+                "    steps:\n      - run: pytest -q\n"
+            ),
+            ".pre-commit-config.yaml": (
+                "repos:\n  - repo: local\n    hooks:\n      - id: mypy\n"
+                "        name: mypy\n        entry: mypy\n        language: system\n"
+            ),
+            "mypy.ini": "[mypy]\nstrict = True\n",
+            "pyproject.toml": "[project]\nname = 'x'\n",
+            "old.py": "x = f()  # type: ignore\n",
+        }
+    )
+    for path in (".github/workflows/ci.yml", ".pre-commit-config.yaml", "mypy.ini", "old.py"):
+        (repo.root / path).unlink()
+    repo.commit(message="delete the checks")
+    assert findings() == [
+        ("AIG209", ".github/workflows/ci.yml", 1),
+        ("AIG209", ".pre-commit-config.yaml", 1),
+        ("AIG209", "mypy.ini", 1),
+    ]
+
+    repo.commit({"mypy.ini": "[mypy]\nstrict = True\n"}, "restore")
+    (repo.root / "mypy.ini").unlink()
+    repo.commit({"pyproject.toml": "[project]\nname = 'x'\n\n[tool.mypy]\nstrict = true\n"})
+    assert findings() == []
