@@ -158,7 +158,8 @@ def main() -> int:
     print(f"corpus: 5 Python files ({lines} lines), 2 TypeScript files, staged change in all 7")
     print(f"median of {args.runs} runs (Python {sys.version.split()[0]}, {os.cpu_count()} cores)")
     print(
-        f"  aiguard check --staged   {check * 1000:7.1f} ms   {check / libcst:5.2f}x import libcst   {check / bare:5.1f}x python -c pass"
+        f"  aiguard check --staged   {check * 1000:7.1f} ms   "
+        f"{check / libcst:5.2f}x import libcst   {check / bare:5.1f}x python -c pass"
     )
     print(f"  python -c 'import libcst'{libcst * 1000:7.1f} ms")
     print(f"  python -c pass           {bare * 1000:7.1f} ms")

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiguard_rules.config_weakening._base import is_generated_path
-from aiguard_rules.config_weakening._commands import command_check, swallowed
-from aiguard_rules.config_weakening._doc import parse_json, parse_toml
 
 from aiguard.cli import main
 from aiguard.source import Source
+from aiguard_rules.config_weakening._base import is_generated_path
+from aiguard_rules.config_weakening._commands import command_check, swallowed
+from aiguard_rules.config_weakening._doc import parse_json, parse_toml
 from tests.gitrepo import GitRepo
 
 

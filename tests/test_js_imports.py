@@ -14,12 +14,6 @@ import json
 from pathlib import Path
 
 import pytest
-from aiguard_rules.js_dependencies import (
-    LookalikeJsDependency,
-    UndeclaredJsDependency,
-    UnusedJsDependency,
-    one_edit_apart,
-)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,6 +30,12 @@ from aiguard.node import (
 from aiguard.project import Project
 from aiguard.rule import Flag, Pass
 from aiguard.testing import check_example, run_example
+from aiguard_rules.js_dependencies import (
+    LookalikeJsDependency,
+    UndeclaredJsDependency,
+    UnusedJsDependency,
+    one_edit_apart,
+)
 from tests.gitrepo import GitRepo
 
 PACKAGE_JSON = """{

@@ -3,13 +3,9 @@ and vanishes from a real one, so the list in pyproject.toml is checked against t
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
+from aiguard import tomlcompat as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,12 +15,9 @@ def test_every_package_directory_is_listed() -> None:
         "setuptools"
     ]
     listed = set(config["packages"])
-    renamed = {v: k for k, v in config.get("package-dir", {}).items()}
     found = set()
-    for init in [*ROOT.glob("aiguard/**/__init__.py"), *ROOT.glob("rules/**/__init__.py")]:
-        parts = init.parent.relative_to(ROOT).parts
-        top = renamed.get(parts[0], parts[0])
-        found.add(".".join((top, *parts[1:])))
+    for init in [*ROOT.glob("aiguard/**/__init__.py"), *ROOT.glob("aiguard_rules/**/__init__.py")]:
+        found.add(".".join(init.parent.relative_to(ROOT).parts))
     assert found == listed
 
 

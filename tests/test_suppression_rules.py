@@ -6,14 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from aiguard_rules._directives import clean_reason
-from aiguard_rules.suppression import (
-    BlanketSuppression,
-    ExplainedSuppression,
-    FileLevelSuppression,
-    UnexplainedAiguardIgnore,
-    UnexplainedSuppression,
-)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +16,14 @@ from aiguard.findings import Finding, Severity
 from aiguard.project import Project
 from aiguard.rule import Rule
 from aiguard.testing import example_change
+from aiguard_rules._directives import clean_reason
+from aiguard_rules.suppression import (
+    BlanketSuppression,
+    ExplainedSuppression,
+    FileLevelSuppression,
+    UnexplainedAiguardIgnore,
+    UnexplainedSuppression,
+)
 from tests.gitrepo import GitRepo
 
 RULES: list[type[Rule]] = [

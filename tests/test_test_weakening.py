@@ -525,12 +525,11 @@ def test_odd_scripts_give_no_rule_error(rule: type[Rule]) -> None:
 
 
 def test_deleted_test_of_a_function_the_change_does_not_touch_is_left_alone() -> None:
-    from aiguard_rules.weakened_tests import DeletedTest
-
     from aiguard.config import Config
     from aiguard.engine import Engine
     from aiguard.project import Project
     from aiguard.testing import example_change
+    from aiguard_rules.weakened_tests import DeletedTest
 
     before = (
         "from shop.cart import total\n\n\ndef test_total():\n    assert total([1, 2]) == 3\n"

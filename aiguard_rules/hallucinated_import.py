@@ -13,6 +13,8 @@ from __future__ import annotations
 import abc
 from typing import TYPE_CHECKING
 
+from aiguard.findings import Category, Severity
+from aiguard.rule import Flag, Pass, PythonRule
 from aiguard_rules._python_imports_common import (
     IMPORT_INTEREST,
     Found,
@@ -27,9 +29,6 @@ from aiguard_rules._python_imports_common import (
     imports_of,
     python_project,
 )
-
-from aiguard.findings import Category, Severity
-from aiguard.rule import Flag, Pass, PythonRule
 
 if TYPE_CHECKING:
     import libcst

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
+from aiguard.findings import Category, Severity
+from aiguard.rule import FileRule, Flag, Pass, PythonRule
+from aiguard.source import SourceError
 from aiguard_rules._python_imports_common import (
     IMPORT_INTEREST,
     Found,
@@ -36,10 +39,6 @@ from aiguard_rules._python_packages import (
     one_edit_apart,
     popular_names,
 )
-
-from aiguard.findings import Category, Severity
-from aiguard.rule import FileRule, Flag, Pass, PythonRule
-from aiguard.source import SourceError
 
 if TYPE_CHECKING:
     import libcst

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aiguard.findings import Category, Severity
+from aiguard.rule import Flag, Pass, PythonRule
 from aiguard_rules._python_imports_common import (
     FirstPartyModule,
     Found,
@@ -25,9 +27,6 @@ from aiguard_rules._python_imports_common import (
     imports_of,
     python_project,
 )
-
-from aiguard.findings import Category, Severity
-from aiguard.rule import Flag, Pass, PythonRule
 
 if TYPE_CHECKING:
     import libcst

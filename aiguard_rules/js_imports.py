@@ -12,11 +12,10 @@ from __future__ import annotations
 import abc
 from typing import ClassVar
 
-from aiguard_rules._js_specifiers import IMPORT_INTEREST, ImportUse, new_imports
-
 from aiguard.findings import Category, Severity
 from aiguard.node import Outcome, Resolution, node_facts
 from aiguard.rule import FileRule, Flag, Pass
+from aiguard_rules._js_specifiers import IMPORT_INTEREST, ImportUse, new_imports
 
 _JS_TS = frozenset({"javascript", "typescript"})
 _DECLARATION_FILES = (".d.ts", ".d.mts", ".d.cts")

@@ -11,9 +11,6 @@ from __future__ import annotations
 import fnmatch
 from typing import ClassVar
 
-from aiguard_rules._js_specifiers import IMPORT_INTEREST, new_imports
-from aiguard_rules._js_usage import UsageIndex, mentions, usage_index
-
 from aiguard.findings import Category, Severity
 from aiguard.node import (
     Dependency,
@@ -27,6 +24,8 @@ from aiguard.node import (
 )
 from aiguard.rule import FileRule, Flag, Pass, Scope
 from aiguard.source import SourceError
+from aiguard_rules._js_specifiers import IMPORT_INTEREST, new_imports
+from aiguard_rules._js_usage import UsageIndex, mentions, usage_index
 
 # Packages used without an import: type packages, linters and their plugins, formatters,
 # compilers, test runners, git hooks, build and release tools, and runtime pieces that another
