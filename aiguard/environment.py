@@ -34,7 +34,7 @@ from aiguard.cache import JsonStore as _Store
 from aiguard.cache import cache_dir
 from aiguard.cache import cache_key as _key
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4  # 4: enum exporters make a namespace dynamic
 _VENV_DIR_NAMES = (".venv", "venv")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _EXTENSION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.(?:[^.]+\.)?(?:so|pyd)$")
@@ -865,6 +865,9 @@ def _dynamic_marker(tree: ast.Module) -> tuple[str, bool]:
     why = ""
     plants = False
     for node in ast.walk(tree):
+        exporter = _enum_exporter(node)
+        if exporter and not why:
+            why = f"{exporter} exports enum members into the module"
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             called = node.func.id
             if called == "globals" and not why and _writes_through(node, parents):
@@ -879,6 +882,24 @@ def _dynamic_marker(tree: ast.Module) -> tuple[str, bool]:
             if isinstance(node.ctx, ast.Store):
                 plants = True
     return why, plants
+
+
+def _enum_exporter(node: ast.AST) -> str:
+    """The enum helper by which a module binds names no statement shows ("" if none):
+    `@enum.global_enum` (re's flags) and `IntEnum._convert_(...)` (ssl, socket, signal)."""
+    if isinstance(node, ast.ClassDef):
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if name == "global_enum":
+                return "@global_enum"
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "_convert_"
+    ):
+        return "Enum._convert_()"
+    return ""
 
 
 def _is_sys_attribute(node: ast.AST, attribute: str) -> bool:

@@ -296,6 +296,12 @@ def test_namespace_of_source_takes_every_branch_and_knows_when_it_cannot_know() 
     assert read_namespace("def __getattr__(name): ...\n").dynamic
     assert read_namespace("globals()['x'] = 1\n").dynamic
     assert read_namespace("globals().update(d)\n").dynamic
+    # The standard library's own ways of exporting enum members (re, ssl, socket, signal).
+    assert read_namespace(
+        "import enum\n@enum.global_enum\nclass F(enum.IntFlag):\n    A = 1\n"
+    ).dynamic
+    assert read_namespace("_IntEnum._convert_('Options', __name__, lambda n: True)\n").dynamic
+    assert not read_namespace("import enum\nclass F(enum.IntFlag):\n    A = 1\n").dynamic
     assert not read_namespace("if 'x' in globals(): pass\ny = globals().get('x')\n").dynamic
     assert read_namespace("import sys\nsys.modules[__name__] = Wrapper()\n").dynamic
     assert read_namespace("import sys\nsys.modules['pkg.fake'] = m\n").plants_modules
