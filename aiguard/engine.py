@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from aiguard import suppressions
 from aiguard.changes import ChangeSet, FileChange
 from aiguard.config import Config
-from aiguard.errors import AiguardError
 from aiguard.findings import Finding, Notification, Severity
 from aiguard.project import Project
 from aiguard.rule import FileContext, FileRule, PythonRule, Rule, RuleRef
@@ -125,7 +124,7 @@ class Engine:
         ]
         if not interested:
             return outcome
-        loaded = [_load(ref) for ref in interested]
+        loaded = [ref.load() for ref in interested]
         context = FileContext(change, project, after, before, is_test)
         raw: list[Finding] = []
         parse_failed = False
@@ -208,15 +207,6 @@ class Engine:
             f = replace(f, line=line, line_text=after.line(line), severity=level)
             kept.setdefault((f.rule_id, f.line, f.column, f.message), f)
         return suppressions.apply(sorted(kept.values(), key=lambda f: f.sort_key), after)
-
-
-def _load(ref: RuleRef) -> type[Rule]:
-    try:
-        return ref.load()
-    except Exception as exc:  # third-party code: a clear error, not a traceback
-        raise AiguardError(
-            f"rule {ref.id} failed to load from {ref.module}: {type(exc).__name__}: {exc}"
-        ) from None
 
 
 def _changed_text(change: FileChange, after: Source, before: Source | None) -> str:

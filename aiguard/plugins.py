@@ -44,6 +44,12 @@ def load_rules(plugin_files: Iterable[Path] = ()) -> dict[str, type[Rule]]:
         _register(registry, origins, rules_in(loaded), origin)
     for path in plugin_files:
         _register(registry, origins, rules_in(_load_file(path)), f"plugin file {path}")
+    if not registry:
+        # An install whose built-in rules did not register would otherwise pass every change.
+        raise AiguardError(
+            f'no rules are installed: nothing registers the "{GROUP}" entry point; '
+            "reinstall aiguard-lint (from a source tree: pip install -e .)"
+        )
     return dict(sorted(registry.items()))
 
 
@@ -126,13 +132,7 @@ class RuleRegistry(Mapping[str, type[Rule]]):
 
     def __getitem__(self, rule_id: str) -> type[Rule]:
         if rule_id not in self._classes:
-            ref = self._refs[rule_id]
-            try:
-                self._classes[rule_id] = ref.load()
-            except Exception as exc:  # third-party code: a clear error, not a traceback
-                raise AiguardError(
-                    f"rule {rule_id} failed to load from {ref.module}: {type(exc).__name__}: {exc}"
-                ) from None
+            self._classes[rule_id] = self._refs[rule_id].load()
         return self._classes[rule_id]
 
     def __iter__(self) -> Iterator[str]:

@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from aiguard.errors import AiguardError
 from aiguard.findings import Category, Finding, Severity
 
 if TYPE_CHECKING:
@@ -368,16 +369,22 @@ class RuleRef:
         return scope_includes(self.scope, is_test)
 
     def load(self) -> type[Rule]:
-        """The rule class (imports its module the first time)."""
+        """The rule class (imports its module the first time); AiguardError when it fails."""
         if self.rule is not None:
             return self.rule
         import importlib
 
-        found: object = importlib.import_module(self.module)
+        where = f"{self.module}.{self.qualname}"
+        try:
+            found: object = importlib.import_module(self.module)
+        except Exception as exc:  # third-party code: a clear error, not a traceback
+            raise AiguardError(
+                f"rule {self.id} failed to load from {self.module}: {type(exc).__name__}: {exc}"
+            ) from None
         for part in self.qualname.split("."):
             found = getattr(found, part, None)
         if not (isinstance(found, type) and issubclass(found, Rule) and found.id == self.id):
-            raise LookupError(f"rule {self.id} is no longer {self.module}.{self.qualname}")
+            raise AiguardError(f"rule {self.id} is no longer {where}; reinstall the plugin")
         return found
 
     def to_json(self) -> dict[str, object]:

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import aiguard_rules
 import pytest
 
+import aiguard_rules
 from aiguard.errors import AiguardError
 from aiguard.plugins import load_registry, load_rules, rules_in
 
@@ -120,3 +120,28 @@ def test_rule_with_incomplete_metadata_is_rejected(tmp_path: Path) -> None:
 def test_rules_in_rejects_other_objects() -> None:
     with pytest.raises(AiguardError, match="not a rule module"):
         rules_in(42)
+
+
+def test_no_installed_rules_is_an_error_not_a_silent_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **_: [])
+    with pytest.raises(AiguardError, match="no rules are installed"):
+        load_rules()
+
+
+def test_a_stale_rule_reference_is_a_clear_error() -> None:
+    from dataclasses import replace
+
+    from aiguard.rule import RuleRef
+
+    good = RuleRef.of(load_rules()["AIG101"])
+    missing_module = replace(good, module="aiguard_rules.no_such_module", rule=None)
+    with pytest.raises(AiguardError, match=r"AIG101 failed to load from aiguard_rules\.no_such_"):
+        missing_module.load()
+    moved = replace(good, qualname="NoSuchRule", rule=None)
+    with pytest.raises(
+        AiguardError, match=r"AIG101 is no longer aiguard_rules\.suppression\.NoSuch"
+    ):
+        moved.load()
+    assert replace(good, rule=None).load() is good.load()
