@@ -16,7 +16,7 @@ from aiguard.config import Config
 from aiguard.findings import Notification
 
 if TYPE_CHECKING:
-    from aiguard.environment import TargetEnvironment
+    from aiguard.facts.python.environment import TargetEnvironment
 
 T = TypeVar("T")
 MAX_FILE_BYTES = 1024 * 1024
@@ -70,7 +70,7 @@ class Project:
         return self.memo("environment", self._find_environment)
 
     def _find_environment(self) -> TargetEnvironment:
-        from aiguard.environment import find_environment
+        from aiguard.facts.python.environment import find_environment
 
         found = find_environment(self.root, self.config.python)
         self.notifications.extend(Notification("environment", note) for note in found.notices)

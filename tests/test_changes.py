@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aiguard.changes import ChangeSet, FileChange, Mode, collect_changes
+from aiguard.change.model import ChangeSet, FileChange, Mode
+from aiguard.change.modes import collect_changes
 from aiguard.errors import AiguardError
 from aiguard.source import split_lines
 

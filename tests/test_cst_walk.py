@@ -13,7 +13,7 @@ import libcst
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from aiguard.cst_walk import visit_batched
+from aiguard.lint.walk_python import visit_batched
 
 
 class Recorder(libcst.BatchableCSTVisitor):

@@ -7,13 +7,13 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING, ClassVar
 
-from aiguard.changes import FileChange
+from aiguard.change.model import FileChange
 from aiguard.config import Config, parse_table
-from aiguard.engine import Engine
 from aiguard.findings import Category, Severity
+from aiguard.lint.engine import Engine
+from aiguard.lint.rule import FileRule, Flag, Pass, PythonRule, Scope
+from aiguard.lint.testing import example_change
 from aiguard.project import Project
-from aiguard.rule import FileRule, Flag, Pass, PythonRule, Scope
-from aiguard.testing import example_change
 
 if TYPE_CHECKING:
     import libcst
@@ -188,7 +188,7 @@ def test_line_text_is_filled_for_fingerprints() -> None:
 def test_importing_every_rule_imports_neither_libcst_nor_tree_sitter() -> None:
     code = (
         "import sys\n"
-        "from aiguard.plugins import load_rules\n"
+        "from aiguard.lint.registry import load_rules\n"
         "load_rules()\n"
         "heavy = [m for m in ('libcst', 'tree_sitter') if m in sys.modules]\n"
         "print(heavy)\n"
@@ -198,7 +198,7 @@ def test_importing_every_rule_imports_neither_libcst_nor_tree_sitter() -> None:
 
 
 def test_parallel_check_equals_serial() -> None:
-    from aiguard.changes import ChangeSet
+    from aiguard.change.model import ChangeSet
 
     files = [
         FileChange(path=f"pkg/m{i:03}.py", after="x = 1\n" * (i % 7) + "pass  # TODO\n")

@@ -1,4 +1,5 @@
-"""The static environment index (aiguard.environment) and manifest reading (aiguard.dependencies):
+"""The static environment index (aiguard.facts.python) and manifest reading
+(aiguard.facts.manifests):
 discovery order, pre-commit's $VIRTUAL_ENV, dist-info/.pth/editable reading without executing,
 namespaces from source, the standard library of another Python version, and the cache."""
 
@@ -10,14 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from aiguard.dependencies import declared_dependencies, python_floor, read_manifest
-from aiguard.environment import (
-    Stdlib,
-    discover,
-    find_environment,
-    read_editable_mapping,
-    read_namespace,
-)
+from aiguard.facts.manifests import declared_dependencies, python_floor, read_manifest
+from aiguard.facts.python.discovery import discover
+from aiguard.facts.python.environment import find_environment
+from aiguard.facts.python.index import read_editable_mapping
+from aiguard.facts.python.namespace import read_namespace
+from aiguard.facts.python.stdlib import Stdlib
 
 MARKER_CODE = "open({marker!r}, 'w').write('executed')\n"
 
@@ -423,7 +422,7 @@ def test_python_floor(spec: str | None, floor: tuple[int, int] | None) -> None:
 
 
 def test_cache_dir_defaults(tmp_path: Path) -> None:
-    from aiguard.environment import cache_dir
+    from aiguard.cache import cache_dir
 
     assert cache_dir({"AIGUARD_CACHE_DIR": str(tmp_path)}) == tmp_path
     assert cache_dir({"AIGUARD_CACHE_DIR": ""}) is None

@@ -4,7 +4,7 @@ A real git repository with package.json, a hand-made node_modules (git-ignored, 
 projects), tsconfig.json with comments, `paths` and `baseUrl`, and an ambient `declare module`:
 one commit of hazards, each found by the right rule on the right line through the CLI, then a
 commit of legitimate look-alikes that must give nothing. Unit tests below pin the resolution
-facts (aiguard.node) the rules stand on.
+facts (aiguard.facts.node) the rules stand on.
 """
 
 from __future__ import annotations
@@ -19,18 +19,14 @@ from hypothesis import strategies as st
 
 from aiguard.cli import main
 from aiguard.config import Config
-from aiguard.node import (
-    JsonError,
-    NodeFacts,
-    Outcome,
-    exports_allow,
-    parse_jsonc,
-    split_package,
-)
+from aiguard.facts.node.jsonc import JsonError, parse_jsonc
+from aiguard.facts.node.package_json import exports_allow
+from aiguard.facts.node.resolution import NodeFacts, Outcome
+from aiguard.facts.node.specifiers import split_package
+from aiguard.lint.rule import Flag, Pass
+from aiguard.lint.testing import check_example, run_example
 from aiguard.project import Project
-from aiguard.rule import Flag, Pass
-from aiguard.testing import check_example, run_example
-from aiguard_rules.js_dependencies import (
+from aiguard_rules.dependency_hygiene.script import (
     LookalikeJsDependency,
     UndeclaredJsDependency,
     UnusedJsDependency,

@@ -13,11 +13,11 @@ import pytest
 
 import aiguard_rules
 from aiguard.errors import AiguardError
-from aiguard.plugins import load_registry, load_rules, rules_in
+from aiguard.lint.registry import load_registry, load_rules, rules_in
 
 PLUGIN = """
 from aiguard.findings import Category
-from aiguard.rule import FileRule, Flag, Pass
+from aiguard.lint.rule import FileRule, Flag, Pass
 
 
 class NoPrint(FileRule):
@@ -38,7 +38,7 @@ class NoPrint(FileRule):
 
 PROBE = (
     "import sys\n"
-    "from aiguard.plugins import load_registry\n"
+    "from aiguard.lint.registry import load_registry\n"
     "registry = load_registry()\n"
     "print(len(registry), sorted(m for m in sys.modules if m.startswith('aiguard_rules.')))\n"
 )
@@ -62,7 +62,7 @@ def test_warm_index_imports_no_rule_module(tmp_path: Path) -> None:
 
 def test_index_is_rebuilt_when_a_rule_file_changes(tmp_path: Path) -> None:
     probe(tmp_path)
-    rule_file = Path(aiguard_rules.__file__).parent / "suppression.py"
+    rule_file = Path(aiguard_rules.__file__).parent / "suppression" / "rules.py"
     stat = rule_file.stat()
     os.utime(rule_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     try:
@@ -133,7 +133,7 @@ def test_no_installed_rules_is_an_error_not_a_silent_pass(monkeypatch: pytest.Mo
 def test_a_stale_rule_reference_is_a_clear_error() -> None:
     from dataclasses import replace
 
-    from aiguard.rule import RuleRef
+    from aiguard.lint.rule import RuleRef
 
     good = RuleRef.of(load_rules()["AIG101"])
     missing_module = replace(good, module="aiguard_rules.no_such_module", rule=None)
@@ -141,7 +141,7 @@ def test_a_stale_rule_reference_is_a_clear_error() -> None:
         missing_module.load()
     moved = replace(good, qualname="NoSuchRule", rule=None)
     with pytest.raises(
-        AiguardError, match=r"AIG101 is no longer aiguard_rules\.suppression\.NoSuch"
+        AiguardError, match=r"AIG101 is no longer aiguard_rules\.suppression\.rules\.NoSuch"
     ):
         moved.load()
     assert replace(good, rule=None).load() is good.load()

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiguard.config import Config
-from aiguard.engine import Engine, FileOutcome
-from aiguard.plugins import load_rules
+from aiguard.lint.engine import Engine, FileOutcome
+from aiguard.lint.registry import load_rules
+from aiguard.lint.testing import example_change
 from aiguard.project import Project
 from aiguard.report import RunResult, render
-from aiguard.testing import example_change
 
 RULES = load_rules()
 ENGINE = Engine(list(RULES.values()), Config())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aiguard.cli import rules_markdown
-from aiguard.plugins import load_rules
+from aiguard.lint.registry import load_rules
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START = "<!-- rules-table: the output of `aiguard rules --format markdown` -->\n"

@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiguard.findings import Category, Finding, Notification, Severity, Suppression
+from aiguard.lint.rule import Example, FileRule, Flag, Pass
 from aiguard.report import RunResult, github, gitlab, json_report, render, sarif, text
-from aiguard.rule import Example, FileRule, Flag, Pass
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"
 VALIDATOR = Path("/work/shared/tools/sarif-validate")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from aiguard.plugins import load_rules
-from aiguard.rule import Example, Rule
-from aiguard.testing import check_example, example_cases
+from aiguard.lint.registry import load_rules
+from aiguard.lint.rule import Example, Rule
+from aiguard.lint.testing import check_example, example_cases
 
 RULES = load_rules()
 

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from aiguard.cli import main
 from aiguard.config import Config
-from aiguard.engine import Engine
 from aiguard.findings import Finding, Severity
+from aiguard.lint.engine import Engine
+from aiguard.lint.rule import Rule
+from aiguard.lint.testing import example_change
 from aiguard.project import Project
-from aiguard.rule import Rule
-from aiguard.testing import example_change
-from aiguard_rules._directives import clean_reason
-from aiguard_rules.suppression import (
+from aiguard_rules.suppression._model import clean_reason
+from aiguard_rules.suppression.rules import (
     BlanketSuppression,
     ExplainedSuppression,
     FileLevelSuppression,

@@ -7,9 +7,9 @@ import pytest
 
 from aiguard.config import DEFAULT_TEST_PATHS, Config, parse_table
 from aiguard.errors import AiguardError
-from aiguard.plugins import load_rules
-from aiguard.rule import Pass, Scope
-from aiguard.testing import run_example
+from aiguard.lint.registry import load_rules
+from aiguard.lint.rule import Pass, Scope
+from aiguard.lint.testing import run_example
 
 RULES = load_rules()
 

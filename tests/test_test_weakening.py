@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from aiguard.cli import main
-from aiguard.plugins import load_rules
-from aiguard.rule import Pass, Rule
-from aiguard.testing import run_example
+from aiguard.lint.registry import load_rules
+from aiguard.lint.rule import Pass, Rule
+from aiguard.lint.testing import run_example
 from tests.gitrepo import GitRepo
 
 CATEGORY = "test-weakening"
@@ -526,10 +526,10 @@ def test_odd_scripts_give_no_rule_error(rule: type[Rule]) -> None:
 
 def test_deleted_test_of_a_function_the_change_does_not_touch_is_left_alone() -> None:
     from aiguard.config import Config
-    from aiguard.engine import Engine
+    from aiguard.lint.engine import Engine
+    from aiguard.lint.testing import example_change
     from aiguard.project import Project
-    from aiguard.testing import example_change
-    from aiguard_rules.weakened_tests import DeletedTest
+    from aiguard_rules.test_weakening.cases import DeletedTest
 
     before = (
         "from shop.cart import total\n\n\ndef test_total():\n    assert total([1, 2]) == 3\n"

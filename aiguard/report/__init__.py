@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from aiguard.findings import Finding, Notification, Severity
 
 if TYPE_CHECKING:
-    from aiguard.rule import Rule
+    from aiguard.lint.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
 

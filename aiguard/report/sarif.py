@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aiguard.findings import Finding, Notification, Severity, with_fingerprints
+from aiguard.lint.rule import Flag, Pass, Rule
 from aiguard.report.json_report import dumps, tool_version
-from aiguard.rule import Flag, Pass, Rule
 
 if TYPE_CHECKING:
     from aiguard.report import RunResult

@@ -16,7 +16,7 @@ import textwrap
 from typing import Any
 
 from aiguard.findings import Severity
-from aiguard.rule import FileRule
+from aiguard.lint.rule import FileRule
 from aiguard.source import Source, SourceError
 
 from ._doc import MISSING, UNKNOWN, Doc, parsed

@@ -13,7 +13,7 @@ import posixpath
 import re
 
 from aiguard.findings import Category
-from aiguard.rule import FileRule, Flag, Pass
+from aiguard.lint.rule import FileRule, Flag, Pass
 from aiguard.source import Source, SourceError
 
 from ._commands import command_check, commands_of

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from aiguard.findings import Category
-from aiguard.rule import Flag, Pass
+from aiguard.lint.rule import Flag, Pass
 
 from ._base import ConfigRule, code, is_generated_path, show
 from ._doc import MISSING, SPREAD_KEY, UNKNOWN, Doc, Path

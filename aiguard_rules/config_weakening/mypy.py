@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from aiguard.findings import Category, Severity
-from aiguard.rule import Flag, Pass
+from aiguard.lint.rule import Flag, Pass
 
 from ._base import REMOVED, ConfigRule, Verbatim, as_bool, as_list, is_generated_path, show
 from ._doc import MISSING, Doc, IniDoc

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from aiguard.findings import Category
-from aiguard.rule import Flag, Pass
+from aiguard.lint.rule import Flag, Pass
 from aiguard.source import Source, SourceError
 
 from ._base import ConfigRule, code

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from aiguard.findings import Category
-from aiguard.rule import Flag, Pass
+from aiguard.lint.rule import Flag, Pass
 
 from ._base import REMOVED, ConfigRule, as_list, is_generated_path, show
 from ._doc import MISSING, Doc, Path

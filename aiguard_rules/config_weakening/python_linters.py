@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from aiguard.findings import Category
-from aiguard.rule import Flag, Pass
+from aiguard.lint.rule import Flag, Pass
 
 from ._base import ConfigRule, as_list, as_number, is_generated_path, show
 from ._doc import Doc, IniDoc, Path

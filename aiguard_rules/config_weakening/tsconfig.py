@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from aiguard.findings import Category
-from aiguard.rule import Flag, Pass
+from aiguard.lint.rule import Flag, Pass
 from aiguard.source import Source, SourceError
 
 from ._base import REMOVED, ConfigRule, Verbatim, as_bool, is_generated_path, show

@@ -1,0 +1,580 @@
+"""AIG8xx dependency-hygiene, Python side: what the change declares against what the code uses.
+
+Manifests: PEP 621 `dependencies`/`optional-dependencies`, PEP 735 `dependency-groups`, Poetry,
+`requirements*.txt` (with `-r` includes), `setup.cfg`, and a literal `setup.py`. Distribution
+names map to import names through the environment's `top_level.txt`/`RECORD` when the package is
+installed, else through a table of well-known mismatches (PyYAML/yaml, Pillow/PIL, ...).
+Only what the change adds is judged: a dependency declared before, or an import the file
+already had, is not the change's doing.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, ClassVar
+
+from aiguard.findings import Category, Severity
+from aiguard.lint.rule import FileRule, Flag, Pass, PythonRule
+from aiguard.source import SourceError
+from aiguard_rules._shared.python_imports import (
+    IMPORT_INTEREST,
+    Found,
+    PythonProject,
+    before_imports,
+    changes_path_hacks,
+    imports_of,
+    python_project,
+)
+from aiguard_rules._shared.python_packages import (
+    ASSUMED_FLOOR,
+    BACKPORTS,
+    NEEDS_KNOWN_FLOOR,
+    guessed_import_names,
+    import_matches,
+    is_tool,
+    one_edit_apart,
+    popular_names,
+)
+
+if TYPE_CHECKING:
+    import libcst
+
+    from aiguard.facts.manifests import Requirement
+    from aiguard.project import Project
+
+MANIFEST_FILES = (
+    "pyproject.toml",
+    "setup.cfg",
+    "setup.py",
+    "*requirements*.txt",
+    "*requirements*.in",
+    "*requirements/*.txt",
+    "*requirements/*.in",
+)
+# Files that declare dependencies in a tool's own way (tox, nox, pre-commit, conda, CI).
+_SECONDARY = re.compile(
+    r"(^|/)(tox\.ini|noxfile\.py|\.pre-commit-config\.ya?ml|environment\.ya?ml|Pipfile|"
+    r"Makefile|Dockerfile[^/]*|\.gitlab-ci\.ya?ml|\.github/workflows/[^/]+\.ya?ml|"
+    r"\.circleci/config\.ya?ml)$"
+)
+_BUILD_SCRIPTS = frozenset({"setup.py", "noxfile.py"})
+_CONFIG_SUFFIXES = (".toml", ".cfg", ".ini", ".yml", ".yaml", ".json", ".sh", ".env", ".txt")
+_IMPORTED = re.compile(
+    r"\bfrom\s+([A-Za-z_][\w.]*)\s+import\b|\bimport\s+([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)"
+    r"|\b(?:import_module|__import__)\(\s*[\"']([A-Za-z_][\w.]*)"
+)
+_PYPROJECT_BEFORE = (
+    '[project]\nname = "app"\nrequires-python = ">=3.9"\ndependencies = [\n    "httpx>=0.27",\n]\n'
+)
+
+
+def _pyproject(*deps: str, requires: str = ">=3.9") -> str:
+    body = "".join(f'    "{d}",\n' for d in deps)
+    return f'[project]\nname = "app"\nrequires-python = "{requires}"\ndependencies = [\n{body}]\n'
+
+
+# -- what the project uses -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Every module the project's code imports, and the text that may name a tool or driver."""
+
+    imported: frozenset[str]
+    python_text: str  # all Python sources, for quoted module names ("rest_framework", "a.b:c")
+    config_text: str  # configs, CI, containers, with dependency declarations left out
+
+
+def usage(project: Project) -> Usage:
+    return project.memo("aiguard_rules.python_usage", lambda: _scan(project))
+
+
+def _scan(project: Project) -> Usage:
+    imported: set[str] = set()
+    python: list[str] = []
+    config: list[str] = []
+    for path in project.files:
+        name = posixpath.basename(path)
+        is_python = path.endswith((".py", ".pyi", ".ipynb"))
+        is_config = name.endswith(_CONFIG_SUFFIXES) or bool(_SECONDARY.search(path))
+        if not (is_python or is_config) or _is_lock(name):
+            continue
+        text = project.read_text(path)
+        if text is None:
+            continue
+        if is_python:
+            for match in _IMPORTED.finditer(text):
+                for group in match.groups():
+                    if group:
+                        imported.update(p.strip() for p in group.split(","))
+        if project.is_test(path):
+            continue  # tests import what they use; their data and expectations name anything
+        if is_python:
+            python.append(text)
+        if is_config or name == "setup.py":
+            config.append(_without_declarations(path, text))
+    return Usage(frozenset(imported), "\n".join(python), "\n".join(config))
+
+
+def _is_lock(name: str) -> bool:
+    return name.endswith(".lock") or "lock" in name.split(".")[0].lower()
+
+
+def _without_declarations(path: str, text: str) -> str:
+    """A manifest's text without its requirement lines (a declaration is no use)."""
+    from aiguard.facts.manifests import is_manifest, is_requirements_file
+
+    if is_requirements_file(path):
+        return ""
+    if not is_manifest(path):
+        return text
+    from aiguard.facts.manifests import read_manifest
+
+    manifest = read_manifest(path, text)
+    dropped = {r.line for r in manifest.requirements}
+    return "\n".join(line for n, line in enumerate(text.splitlines(), 1) if n not in dropped)
+
+
+def _mentioned(found: Usage, words: Iterable[str]) -> bool:
+    for word in words:
+        if not word:
+            continue
+        escaped = re.escape(word)
+        if re.search(rf"(?<![\w.-]){escaped}(?![\w-])", found.config_text, re.IGNORECASE):
+            return True
+        if re.search(rf"[\"']{escaped}(?:[.:][\w.:]*)?[\"']", found.python_text):
+            return True
+    return False
+
+
+# -- manifests ---------------------------------------------------------------------------------
+
+
+class _ManifestRule(FileRule):
+    """A rule over the dependencies a manifest change adds."""
+
+    category = Category.DEPENDENCY_HYGIENE
+    files: ClassVar[tuple[str, ...]] = MANIFEST_FILES
+    interest = r"[A-Za-z]"
+
+    def added(self) -> list[Requirement]:
+        from aiguard.facts.manifests import read_manifest
+
+        """Requirements of this file whose name the before-version did not declare."""
+        after = read_manifest(self.path, self.after.text, self.project.read_text)
+        if after.problems and self.path.endswith(".toml") and not after.requirements:
+            raise SourceError(after.problems[0])
+        before_names: set[str] = set()
+        if self.before is not None:
+            before = read_manifest(self.path, self.before.text, None)
+            before_names = {r.normalized for r in before.requirements}
+        return [
+            r
+            for r in after.requirements
+            if r.path == self.path and r.line > 0 and r.normalized not in before_names
+        ]
+
+    def requires_python(self) -> str | None:
+        from aiguard.facts.manifests import read_manifest
+
+        own = read_manifest(self.path, self.after.text, None).requires_python
+        return own or python_project(self.project).declared.requires_python
+
+
+class UnusedDependency(_ManifestRule):
+    id = "AIG801"
+    name = "unused-dependency"
+    severity = Severity.WARNING
+    summary = "A dependency the change declares that no code of the project imports or uses."
+    rationale = (
+        "Assistants add dependencies 'just in case' or for code they later rewrote. Each one is "
+        "installed everywhere, widens the supply-chain surface and slows installs - for nothing."
+    )
+    fix = (
+        "Remove the dependency, or add the code that uses it in the same change. A tool used "
+        "from the command line belongs in a dev group, where aiguard does not ask for imports."
+    )
+    precision = "medium"
+    tags = ("supply-chain",)
+    examples = (
+        Flag(
+            _pyproject("httpx>=0.27", "requests>=2.31"),
+            line=6,
+            before=_PYPROJECT_BEFORE,
+            files={"app/client.py": "import httpx\n"},
+            message="requests",
+        ),
+        Flag(
+            "requests==2.32.0\npyyaml==6.0.1\n",
+            line=2,
+            path="requirements.txt",
+            before="requests==2.32.0\n",
+            files={"app.py": "import requests\n"},
+        ),
+        Pass(
+            _pyproject("httpx>=0.27", "requests>=2.31"),
+            before=_PYPROJECT_BEFORE,
+            files={"app/client.py": "import httpx\nimport requests\n"},
+        ),
+        Pass(
+            "requests==2.32.0\npyyaml==6.0.1\n",
+            path="requirements.txt",
+            before="requests==2.32.0\n",
+            files={"app.py": "import requests\nimport yaml\n"},
+        ),
+        Pass(
+            _pyproject("httpx>=0.27")
+            + '\n[dependency-groups]\ndev = ["pytest-cov", "ruff", "mypy", "types-requests"]\n',
+            before=_PYPROJECT_BEFORE,
+            files={"app/client.py": "import httpx\n"},
+        ),
+        Pass(
+            _pyproject("httpx>=0.27", "djangorestframework>=3.15"),
+            before=_PYPROJECT_BEFORE,
+            files={
+                "app/client.py": "import httpx\n",
+                "app/settings.py": "INSTALLED_APPS = ['rest_framework']\n",
+            },
+        ),
+        Pass(
+            _pyproject("httpx>=0.27", "gunicorn>=22", "psycopg2-binary"),
+            before=_PYPROJECT_BEFORE,
+            files={"app/client.py": "import httpx\n"},
+        ),
+    )
+
+    def check(self) -> None:
+        added = self.added()
+        if not added:
+            return
+        python = python_project(self.project)
+        own = python.own_distribution_names()
+        found = usage(self.project)
+        for requirement in added:
+            if requirement.group == "build" or is_tool(requirement.name):
+                continue
+            if requirement.normalized in own or self._used_without_import(python, requirement):
+                continue
+            names = python.import_names_of(requirement.name)
+            if any(import_matches(m, names) for m in found.imported):
+                continue
+            if _mentioned(found, (requirement.name, *names)):
+                continue
+            shown = ", ".join(f"`{n}`" for n in names[:3])
+            self.report_line(
+                requirement.line,
+                f"`{requirement.name}` is declared but nothing in the project imports it "
+                f"(looked for {shown})",
+            )
+
+    def _used_without_import(self, python: PythonProject, requirement: Requirement) -> bool:
+        """An installed plug-in or command-line tool (entry points other than its modules)."""
+        env = python.env.python
+        if env is None:
+            return False
+        dist = env.distribution(requirement.name)
+        return dist is not None and bool(dist.plugin_groups or dist.console_scripts)
+
+
+class ObsoleteBackport(_ManifestRule):
+    id = "AIG803"
+    name = "obsolete-backport"
+    severity = Severity.WARNING
+    summary = (
+        "A dependency on a backport or obsolete package that the project's Python already has."
+    )
+    rationale = (
+        "Assistants trained on old code add `mock`, `dataclasses`, `enum34`, `six` or `tomli` to "
+        "projects whose Python has had the real thing for years. The backport is dead weight, "
+        "and code written against it drifts from the standard library."
+    )
+    fix = (
+        "Use the standard-library module and drop the dependency; or, when older Pythons really "
+        'need it, limit it with a marker (`tomli; python_version < "3.11"`).'
+    )
+    tags = ("maintainability",)
+    examples = (
+        Flag(
+            _pyproject("httpx>=0.27", "tomli>=2", requires=">=3.11"),
+            line=6,
+            before=_pyproject("httpx>=0.27", requires=">=3.11"),
+            message="tomllib",
+        ),
+        Flag(
+            _pyproject("httpx>=0.27", "mock>=5", "dataclasses"),
+            line=(6, 7),
+            before=_PYPROJECT_BEFORE,
+        ),
+        Flag("mock\n", line=1, path="requirements-dev.txt"),
+        Pass(
+            _pyproject("httpx>=0.27", "tomli>=2; python_version < '3.11'"),
+            before=_PYPROJECT_BEFORE,
+        ),
+        Pass(_pyproject("httpx>=0.27", "tomli>=2", requires=">=3.8"), before=_PYPROJECT_BEFORE),
+        Pass("six\n", path="requirements.txt"),
+        Pass(_pyproject("httpx>=0.27", "six", requires=">=2.7"), before=_PYPROJECT_BEFORE),
+    )
+
+    def check(self) -> None:
+        added = self.added()
+        if not added:
+            return
+        spec = self.requires_python()
+        from aiguard.facts.manifests import python_floor
+
+        floor = python_floor(spec)
+        for requirement in added:
+            backport = BACKPORTS.get(requirement.normalized)
+            if backport is None or requirement.group == "build":
+                continue
+            if re.search(r"python_(full_)?version|python\s", requirement.marker):
+                continue
+            effective = floor
+            if effective is None:
+                if requirement.normalized in NEEDS_KNOWN_FLOOR:
+                    continue
+                effective = ASSUMED_FLOOR
+            if effective < backport.since:
+                continue
+            since = ".".join(map(str, backport.since))
+            which = (
+                f"the project requires Python {spec}"
+                if floor is not None
+                else f"assuming Python >= {'.'.join(map(str, ASSUMED_FLOOR))} (no requires-python)"
+            )
+            self.report_line(
+                requirement.line,
+                f"`{requirement.name}` is obsolete: {backport.replacement} is in the standard "
+                f"library since Python {since}, and {which}",
+            )
+
+
+class DependencyNameTypo(_ManifestRule):
+    id = "AIG804"
+    name = "dependency-name-typo"
+    severity = Severity.WARNING
+    summary = (
+        "A new dependency one edit away from a popular, installed or declared package "
+        "(a typo or a slopsquat)."
+    )
+    rationale = (
+        "`reqeusts`, `python-dateutils`, `beautifulsoup`: one letter off a popular name. "
+        "Attackers register such names (typosquatting) and the names assistants invent "
+        "(slopsquatting); installing one runs the attacker's code."
+    )
+    fix = (
+        "Check the name on the package index and in the project's documentation; use the name "
+        "the message suggests if that is what you meant."
+    )
+    precision = "medium"
+    tags = ("security", "supply-chain")
+    examples = (
+        Flag(
+            _pyproject("httpx>=0.27", "reqeusts>=2.31"),
+            line=6,
+            before=_PYPROJECT_BEFORE,
+            message="did you mean `requests`",
+        ),
+        Flag("numpyy==2.0\n", line=1, path="requirements.txt"),
+        Flag(
+            _pyproject("httpx>=0.27", "htpx"),
+            line=6,
+            before=_PYPROJECT_BEFORE,
+            message="httpx",
+        ),
+        Pass(_pyproject("httpx>=0.27", "requests>=2.31"), before=_PYPROJECT_BEFORE),
+        Pass("numpy==2.0\nattrs\nboto3\n", path="requirements.txt"),
+        Pass(_pyproject("httpx>=0.27", "acme-internal-billing"), before=_PYPROJECT_BEFORE),
+    )
+
+    def check(self) -> None:
+        added = self.added()
+        if not added:
+            return
+        python = python_project(self.project)
+        names, targets_count = popular_names()
+        known = set(names)
+        env = python.env.python
+        installed = {d.normalized for d in env.distributions} if env is not None else set()
+        declared = python.declared_names()
+        own = python.own_distribution_names()
+        for requirement in added:
+            candidate = requirement.normalized
+            if (
+                len(candidate) < 4
+                or candidate in known
+                or candidate in installed
+                or candidate in own
+            ):
+                continue
+            others = (declared - {candidate}) | installed
+            target = next(
+                (
+                    t
+                    for t in (*names[:targets_count], *sorted(others))
+                    if one_edit_apart(candidate, t)
+                ),
+                None,
+            )
+            if target is None:
+                continue
+            self.report_line(
+                requirement.line,
+                f"`{requirement.name}` is one edit away from `{target}` and is neither a popular "
+                f"nor an installed package: a typo or a squatted name? (did you mean `{target}`?)",
+            )
+
+
+# -- imports -----------------------------------------------------------------------------------
+
+
+class UndeclaredImport(PythonRule):
+    id = "AIG802"
+    name = "undeclared-import"
+    category = Category.DEPENDENCY_HYGIENE
+    severity = Severity.WARNING
+    summary = "An import the change adds of a third-party package the project does not declare."
+    rationale = (
+        "The code works on the machine where the package happens to be installed (pulled in by "
+        "another package, or installed by hand) and breaks on a fresh install, or when the "
+        "package that pulled it in drops it."
+    )
+    fix = (
+        "Declare the distribution that provides the module in the project's dependencies (or "
+        "in the test/dev group for test code)."
+    )
+    interest = IMPORT_INTEREST
+    tags = ("supply-chain",)
+    examples = (
+        Flag(
+            "import httpx\nimport yaml\n",
+            line=2,
+            files={"pyproject.toml": _PYPROJECT_BEFORE},
+            message="PyYAML",
+        ),
+        Flag(
+            "from dateutil import parser\n",
+            line=1,
+            files={"requirements.txt": "httpx\n"},
+            message="python-dateutil",
+        ),
+        Pass("import httpx\nimport json\n", files={"pyproject.toml": _PYPROJECT_BEFORE}),
+        Pass(
+            "import yaml\n",
+            files={"pyproject.toml": _pyproject("httpx", "PyYAML>=6")},
+        ),
+        Pass(
+            "try:\n    import yaml\nexcept ImportError:\n    yaml = None\n",
+            files={"pyproject.toml": _PYPROJECT_BEFORE},
+        ),
+        Pass(
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import yaml\n",
+            files={"pyproject.toml": _PYPROJECT_BEFORE},
+        ),
+        Pass(
+            "import pytest\n",
+            path="tests/test_app.py",
+            files={"pyproject.toml": _PYPROJECT_BEFORE, "tox.ini": "[testenv]\ndeps = pytest\n"},
+        ),
+        Pass("import yaml\n"),  # nothing declared anywhere: nothing to compare with
+        Pass(
+            "from setuptools import setup\nimport numpy\n",
+            path="setup.py",
+            files={"pyproject.toml": _PYPROJECT_BEFORE},
+        ),
+    )
+
+    def visit_Module(self, node: libcst.Module) -> None:
+        if posixpath.basename(self.path) in _BUILD_SCRIPTS:
+            return  # run by build tools and task runners that bring their own imports
+        sites = imports_of(self.after)
+        if not sites or changes_path_hacks(self.after):
+            return
+        python = python_project(self.project)
+        if not python.declared.has_declarations:
+            return
+        old = before_imports(self.before)
+        reported: set[str] = set()
+        for site in sites:
+            if site.level or site.lenient or site.type_checking or site.module == "__future__":
+                continue
+            modules = (
+                [(site.module, site.node)]
+                if site.is_from
+                else [(n.name, n.node) for n in site.names]
+            )
+            for module, target in modules:
+                if (module, 0, "") in old:
+                    continue
+                distribution = self._undeclared(python, module)
+                if distribution and distribution not in reported:
+                    reported.add(distribution)
+                    self.report(
+                        target,
+                        f"`{module.split('.')[0]}` comes from `{distribution}`, which the project "
+                        "does not declare as a dependency",
+                    )
+
+    def _undeclared(self, python: PythonProject, module: str) -> str | None:
+        """The distribution providing `module` when the project does not declare it."""
+        found = python.resolve(module, self.path, type_checking=False)
+        env = python.env.python
+        if env is not None:
+            if not isinstance(found, Found) or found.origin != "environment":
+                return None
+            dists = env.distributions_providing(module)
+            if not dists:
+                return None
+            declared = python.declared_names() | python.own_distribution_names()
+            if any(d.normalized in declared for d in dists):
+                return None
+            name: str | None = dists[0].name
+        else:
+            if isinstance(found, Found) or python.is_declared_import(module):
+                return None
+            name = _popular_distribution(module)
+        if name is None:
+            return None
+        if _mentioned(usage(self.project), (name,)) or _declared_by_tool(python, name):
+            return None
+        return name
+
+
+def _popular_distribution(module: str) -> str | None:
+    """The popular distribution whose import name `module` is (no environment to ask)."""
+    return _popular_by_import().get(module.split(".")[0])
+
+
+@lru_cache(maxsize=1)
+def _popular_by_import() -> dict[str, str]:
+    """Top-level import name -> the most downloaded distribution that (probably) provides it.
+
+    Only a distribution's first guessed name counts: `pytest` must not claim `test`.
+    """
+    names, count = popular_names()
+    found: dict[str, str] = {}
+    for name in names[:count]:
+        top = guessed_import_names(name)[0].split(".")[0]
+        found.setdefault(top, _DISPLAY.get(name, name))
+    return found
+
+
+_DISPLAY = {"pyyaml": "PyYAML", "pillow": "Pillow", "gitpython": "GitPython", "pyjwt": "PyJWT"}
+
+
+def _declared_by_tool(python: PythonProject, name: str) -> bool:
+    """Declared in a tool's own file (tox, nox, pre-commit, conda, CI): a word match there."""
+    from aiguard.facts.manifests import normalize
+
+    pattern = re.compile(rf"(?<![\w.-]){re.escape(normalize(name))}(?![\w-])", re.IGNORECASE)
+    project = python.project
+    for path in project.files:
+        if _SECONDARY.search(path):
+            text = project.read_text(path)
+            if text is not None and pattern.search(text.replace("_", "-")):
+                return True
+    return False

@@ -1,0 +1,1 @@
+"""AIG7xx hallucinated-api: attributes used on a real module that it does not define."""

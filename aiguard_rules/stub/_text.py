@@ -1,0 +1,220 @@
+"""What the stub rules (AIG4xx) share: comment vocabularies and the run-wide class indexes.
+
+The class indexes answer one question, "does a subclass in this repository override this
+method?", which separates a base class's `raise NotImplementedError` (an interface the
+subclasses fill in) from a stub. They are built once per run, and only when a rule meets a
+candidate: a regular expression finds the class headers of every file, and only the files
+holding a subclass in question are parsed (`ast` for Python, tree-sitter for JS/TS).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from aiguard.source import TREE_SITTER_LANGUAGES, Source, SourceError, language_of
+from aiguard_rules._shared import script_syntax as ts
+
+if TYPE_CHECKING:
+    import tree_sitter
+
+    from aiguard.project import Project
+
+# Comments that admit the code is not the real thing. Curated: each phrase is one that a
+# finished implementation has no reason to carry. Matched case-insensitively, comments only.
+PLACEHOLDER_PHRASES = (
+    r"in a real(?:[- ]world)? (?:implementation|app|application|system|project|scenario|"
+    r"setting|environment|codebase|deployment|world|version|product|service)",
+    r"in (?:a )?production(?: \w+)?,? (?:you|we|one|this|it)(?:'d| would| should| will| might)",
+    r"simplified (?:version|implementation|logic|placeholder)",
+    r"for now,? (?:we |i )?(?:just|simply)\b",
+    r"placeholder (?:implementation|logic|code|values?|data|function|method|response|result|"
+    r"body|return)",
+    r"placeholder,? (?:for now|until)",
+    r"(?:this is|just|only) (?:a |an )?placeholder(?=\s*(?:$|[.,;:!)-]))",
+    r"^placeholder\b",
+    r"\b(?:mock|dummy|stub|fake|toy) implementation",
+    r"\b(?:todo|fixme|xxx)\b[:\s-]*implement",
+    r"(?:replace|swap) (?:this |it )?with (?:a |an |the )?(?:real|actual|proper)",
+    r"(?:real|actual|your) (?:code|logic|implementation) (?:goes )?here",
+    r"(?:logic|implementation|code) (?:would|will|should) go here",
+)
+PLACEHOLDER = re.compile("|".join(f"(?:{p})" for p in PLACEHOLDER_PHRASES), re.IGNORECASE)
+# A marker that says a body is unfinished: TODO-style tags or a placeholder phrase.
+UNFINISHED = re.compile(
+    r"\b(?:TODO|FIXME|XXX|TBD)\b|\bimplement|\bplaceholder|\bstub\b|\bdummy\b|\bfor now\b",
+    re.IGNORECASE,
+)
+# Words that state an empty body is on purpose, even in a short comment.
+_INTENT = re.compile(
+    r"\b(?:intentional(?:ly)?|deliberate(?:ly)?|on purpose|no-?op|nothing|ignor(?:e|ed|ing)|"
+    r"swallow(?:ed|s)?|skip(?:ped)?|best[- ]effort|expected|harmless|optional|safe to|by design|"
+    r"not needed|unused)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_MARKERS = re.compile(r"^\s*(?:#+|//+|/\*+|\*+)|\*+/\s*$")
+
+
+def comment_body(text: str) -> str:
+    """A comment without its markers (`#`, `//`, `/* */`)."""
+    lines = [_MARKERS.sub("", line).strip() for line in text.splitlines()]
+    return " ".join(line for line in lines if line)
+
+
+def is_unfinished(text: str) -> bool:
+    body = comment_body(text)
+    return bool(UNFINISHED.search(body) or PLACEHOLDER.search(body))
+
+
+def explains(text: str) -> bool:
+    """A comment that says why an empty body or a swallowed error is deliberate.
+
+    Three words or more, or an intent word (`intentionally`, `no-op`, `ignore`, `best effort`),
+    and no TODO/placeholder marker: `# nothing to clean up, the pipe is gone` explains;
+    `# TODO` and `# noqa` do not.
+    """
+    body = comment_body(text)
+    if not body or is_unfinished(text):
+        return False
+    return len(_WORD.findall(body)) >= 3 or bool(_INTENT.search(body))
+
+
+# -- the class indexes -------------------------------------------------------------------------
+
+# Class headers, found with a regular expression over every file (cheap); only the files that
+# hold a subclass of a class in question are then parsed for their methods.
+_PY_CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.MULTILINE)
+_JS_CLASS = re.compile(r"\bclass[ \t]+([\w$]+)[ \t]+extends[ \t]+([\w$.]+)")
+_IDENTIFIER = re.compile(r"[A-Za-z_][\w.]*")
+
+
+@dataclass(frozen=True)
+class ClassFacts:
+    """One class of the repository: its name, its bases' last name segments, its methods."""
+
+    name: str
+    bases: tuple[str, ...]
+    methods: frozenset[str]
+
+
+class ClassIndex:
+    """Subclasses by base-class name across the project, to ask whether one overrides a method.
+
+    Names are matched by their last segment (`pkg.Base` is `Base`): two classes of one name in
+    different modules are not told apart, which can only silence a finding, never raise one.
+    """
+
+    def __init__(self, project: Project, python: bool) -> None:
+        self._project = project
+        self._python = python
+        self._children: dict[str, list[tuple[str, str]]] = {}  # base -> [(path, class)]
+        self._methods: dict[str, dict[str, frozenset[str]]] = {}  # path -> class -> methods
+        pattern = _PY_CLASS if python else _JS_CLASS
+        for path in project.files:
+            language = language_of(path)
+            if (python and language != "python") or (
+                not python and language not in TREE_SITTER_LANGUAGES
+            ):
+                continue
+            text = project.read_text(path)
+            if text is None or "class" not in text:
+                continue
+            for match in pattern.finditer(text):
+                for base in _IDENTIFIER.findall(match.group(2)):
+                    last = base.rsplit(".", 1)[-1]
+                    self._children.setdefault(last, []).append((path, match.group(1)))
+
+    def overridden(self, class_name: str, method: str) -> bool:
+        """Whether some subclass of `class_name` (at any depth) defines `method`."""
+        seen = {class_name}
+        queue = [class_name]
+        while queue:
+            for path, child in self._children.get(queue.pop(), ()):
+                if child != class_name and method in self._methods_of(path).get(child, ()):
+                    return True
+                if child not in seen:
+                    seen.add(child)
+                    queue.append(child)
+        return False
+
+    def _methods_of(self, path: str) -> dict[str, frozenset[str]]:
+        if path not in self._methods:
+            text = self._project.read_text(path) or ""
+            classes = _python_classes(text) if self._python else _js_classes(path, text)
+            found: dict[str, frozenset[str]] = {}
+            for facts in classes:
+                found[facts.name] = found.get(facts.name, frozenset()) | facts.methods
+            self._methods[path] = found
+        return self._methods[path]
+
+
+def python_class_index(project: Project) -> ClassIndex:
+    return project.memo("stub:python-class-index", lambda: ClassIndex(project, python=True))
+
+
+def js_class_index(project: Project) -> ClassIndex:
+    return project.memo("stub:js-class-index", lambda: ClassIndex(project, python=False))
+
+
+def _python_classes(text: str) -> Iterator[ClassFacts]:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # An unparsable file defines no subclass we could see; its own change is reported as a
+        # parse error when it is checked.
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            bases = tuple(b for b in (_last_name(base) for base in node.bases) if b)
+            methods = frozenset(
+                item.name
+                for item in node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            )
+            yield ClassFacts(node.name, bases, methods)
+
+
+def _last_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _js_classes(path: str, text: str) -> Iterator[ClassFacts]:
+    try:
+        root = Source(path, text).tree.root_node
+    except SourceError:
+        return  # as for Python: a file that does not parse shows no subclass
+    for node in ts.walk(root):
+        if node.type in {"class_declaration", "class", "abstract_class_declaration"}:
+            facts = js_class_facts(node)
+            if facts is not None:
+                yield facts
+
+
+def js_class_facts(node: tree_sitter.Node) -> ClassFacts | None:
+    """Name, base and method names of a JS/TS class node (None for an anonymous class)."""
+    name = node.child_by_field_name("name")
+    body = node.child_by_field_name("body")
+    if name is None or body is None:
+        return None
+    bases: tuple[str, ...] = ()
+    heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+    if heritage is not None:
+        match = re.search(r"\bextends\s+([\w$.]+)", ts.text(heritage))
+        if match:
+            bases = (match.group(1).rsplit(".", 1)[-1],)
+    methods = set()
+    for member in body.named_children:
+        member_name = member.child_by_field_name("name")
+        if member_name is not None:
+            methods.add(ts.text(member_name))
+    return ClassFacts(ts.text(name), bases, frozenset(methods))

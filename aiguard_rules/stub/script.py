@@ -1,0 +1,335 @@
+"""AIG404 and AIG405, JavaScript/TypeScript: stub bodies and handlers that discard every error."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from aiguard.findings import Category, Severity
+from aiguard.lint.rule import Example, FileRule, Flag, Pass, Scope
+from aiguard.source import Comment
+from aiguard_rules._shared import script_syntax as ts
+from aiguard_rules.stub._text import (
+    explains,
+    is_unfinished,
+    js_class_facts,
+    js_class_index,
+)
+
+if TYPE_CHECKING:
+    import tree_sitter
+from aiguard_rules.stub._common import code, is_placeholder_constant
+
+
+def _comments_between(comments: tuple[Comment, ...], first: int, last: int) -> list[Comment]:
+    return [c for c in comments if first <= c.line <= last]
+
+
+def _comment_block_above(comments: tuple[Comment, ...], line: int) -> list[Comment]:
+    """The comments that end on the lines right above `line`, one after the other."""
+    by_end = {c.end_line: c for c in comments}
+    found = []
+    while line - 1 in by_end:
+        comment = by_end[line - 1]
+        found.append(comment)
+        line = comment.line
+    return found
+
+
+# -- AIG404 ------------------------------------------------------------------------------------
+
+_NOT_IMPLEMENTED = re.compile(
+    r"\bnot\s+(?:yet\s+)?implemented\b|\bunimplemented\b|\bimplement\s+me\b|^\s*todo\b",
+    re.IGNORECASE,
+)
+_NOT_IMPLEMENTED_CLASS = re.compile(r"NotImplemented|Unimplemented", re.IGNORECASE)
+
+
+class JsStubBody(FileRule):
+    id = "AIG404"
+    name = "stub-body-js"
+    category = Category.STUB
+    severity = Severity.WARNING
+    languages = frozenset({"javascript", "typescript"})
+    scope = Scope.PRODUCTION
+    summary = (
+        "A JS/TS function added or changed that only throws 'Not implemented', or has an empty "
+        "body or a constant return beside a TODO."
+    )
+    rationale = (
+        '`throw new Error("Not implemented")`, `{ /* TODO */ }` and `return null; // TODO` ship '
+        "a promise instead of behaviour: callers fail or get a constant at run time. TypeScript "
+        "`declare`, interface and abstract members have no body and are never flagged; methods "
+        "of abstract classes and base-class methods that a subclass in the repository overrides "
+        "stay silent too. An empty body without a TODO is a deliberate no-op (`() => {}`)."
+    )
+    fix = (
+        "Implement the function, declare it abstract, or explain in a comment why it does nothing."
+    )
+    interest = r"(?i)throw|return|todo|fixme|xxx|placeholder|implement|\{\s*\}"
+    tags = ("javascript", "typescript", "stub")
+    examples: ClassVar[tuple[Example, ...]] = (
+        Flag(
+            'export function parse(text) {\n  throw new Error("Not implemented");\n}\n',
+            line=2,
+        ),
+        Flag(
+            "export function sync(): void {\n  // TODO: push the changes to the server\n}\n",
+            line=2,
+            path="src/sync.ts",
+        ),
+        Flag(
+            "class Repo {\n  find(id) {\n    return null; // TODO\n  }\n}\n",
+            line=3,
+        ),
+        Flag("// TODO: sync with the server\nexport function sync() {}\n", line=2),
+        Flag(
+            code("""
+            export const load = async (url: string) => {
+              throw new Error("not yet implemented: load");
+            };
+            """),
+            line=2,
+            path="src/load.ts",
+        ),
+        Pass(
+            code("""
+            declare function fetchAll(): Promise<void>;
+            interface Store {
+              get(key: string): string;
+            }
+            abstract class Base {
+              abstract run(): void;
+              describe(): string {
+                throw new Error("Not implemented");
+              }
+            }
+            export function f(a: string): string;
+            export function f(a: number): number;
+            export function f(a: any): any {
+              return a;
+            }
+            """),
+            path="src/types.ts",
+        ),
+        Pass("button.onclick = () => {};\nconst noop = function () {};\n"),
+        Pass('function check(x) {\n  throw new Error("Unsupported value: " + x);\n}\n'),
+        Pass(
+            "class Shape {\n  area() {\n    throw new Error('not implemented');\n  }\n}\n",
+            path="src/shape.js",
+            files={
+                "src/circle.js": "class Circle extends Shape {\n  area() {\n    return 3;\n  }\n}\n"
+            },
+        ),
+        Pass("export function version() {\n  return null;\n}\n"),
+    )
+
+    def check(self) -> None:
+        for node in ts.walk(self.after.tree.root_node):
+            if node.type in ts.FUNCTION_TYPES:
+                self._judge(node)
+
+    def _judge(self, function: tree_sitter.Node) -> None:
+        statements_ = ts.body_statements(function)
+        if statements_ is None or len(statements_) > 1:
+            return  # an expression body is an implementation, however small
+        if statements_ and statements_[0].type not in {"throw_statement", "return_statement"}:
+            return
+        span = self.after.node_span(function)
+        comments = _comments_between(self.after.comments, span.line, span.end_line)
+        unfinished = [c for c in comments if is_unfinished(c.text)]
+        above = [
+            c for c in _comment_block_above(self.after.comments, span.line) if is_unfinished(c.text)
+        ]
+        name = ts.function_name(function) or "function"
+        target_line: int | None = None
+        what = ""
+        if not statements_:
+            if unfinished:
+                target_line, what = unfinished[0].line, "its body is empty but for a TODO"
+            elif above:
+                target_line, what = span.line, "its body is empty, under a TODO"
+            unfinished = unfinished or above
+        elif len(statements_) == 1:
+            only = statements_[0]
+            if only.type == "throw_statement" and _throws_not_implemented(only):
+                if not self._interface_method(function):
+                    target_line, what = (
+                        self.after.node_span(only).line,
+                        "it only throws 'not implemented'",
+                    )
+            elif (
+                only.type == "return_statement"
+                and (unfinished or above)
+                and _returns_constant(only)
+            ):
+                shown = " ".join(ts.text(only).split())
+                target_line, what = (
+                    self.after.node_span(only).line,
+                    f"it only does `{shown}` beside a TODO",
+                )
+        if target_line is None:
+            return
+        if not self.context.change.is_changed(target_line):
+            target_line = span.line
+        self.report_line(target_line, f"{name}() is a stub: {what}")
+
+    def _interface_method(self, function: tree_sitter.Node) -> bool:
+        """A method of an abstract class, or of a class that a subclass overrides it in."""
+        if function.type != "method_definition":
+            return False
+        owner = function.parent.parent if function.parent is not None else None
+        if owner is None:
+            return False
+        if owner.type == "abstract_class_declaration":
+            return True
+        facts = js_class_facts(owner)
+        method = ts.function_name(function)
+        if facts is None or method is None:
+            return False
+        return js_class_index(self.project).overridden(facts.name, method)
+
+
+def _throws_not_implemented(statement: tree_sitter.Node) -> bool:
+    thrown = next((c for c in statement.named_children if c.type != "comment"), None)
+    if thrown is None or thrown.type not in {"new_expression", "call_expression"}:
+        return False
+    constructor = thrown.child_by_field_name("constructor") or thrown.child_by_field_name(
+        "function"
+    )
+    if constructor is not None and _NOT_IMPLEMENTED_CLASS.search(ts.text(constructor)):
+        return True
+    arguments = thrown.child_by_field_name("arguments")
+    first = (
+        next((a for a in arguments.named_children if a.type != "comment"), None)
+        if arguments
+        else None
+    )
+    message = ts.string_value(first) if first is not None else None
+    return bool(message and _NOT_IMPLEMENTED.search(message))
+
+
+def _returns_constant(statement: tree_sitter.Node) -> bool:
+    """`return;`, `return null`, `undefined`, `true`/`false`, `0`, `""`, `[]`, `{}`."""
+    value = next((c for c in statement.named_children if c.type != "comment"), None)
+    if value is None:
+        return True
+    if value.type in {"object", "array"} and not [
+        c for c in value.named_children if c.type != "comment"
+    ]:
+        return True
+    ok, constant = ts.literal_value(value)
+    return ok and is_placeholder_constant(constant)
+
+
+# -- AIG405 ------------------------------------------------------------------------------------
+
+
+class JsErrorHidingHandler(FileRule):
+    id = "AIG405"
+    name = "error-hiding-handler-js"
+    category = Category.STUB
+    severity = Severity.WARNING
+    languages = frozenset({"javascript", "typescript"})
+    scope = Scope.PRODUCTION
+    summary = "An empty `catch {}` / `catch (e) {}`, or `.catch(() => {})` / `.catch(() => null)`."
+    rationale = (
+        "A handler that discards the error turns every failure - a bug, a rejected request, a "
+        "typo - into silent wrong behaviour, and hides the errors that would show the code does "
+        "not work. As ESLint's no-empty does, a catch whose body holds a comment explaining why "
+        "the error may be ignored is left alone; a TODO is not an explanation."
+    )
+    fix = "Handle the error (log, report or rethrow it) or say in a comment why it may be ignored."
+    interest = r"\bcatch\b"
+    tags = ("javascript", "typescript", "errors")
+    examples: ClassVar[tuple[Example, ...]] = (
+        Flag("try {\n  save();\n} catch (e) {}\n", line=3),
+        Flag("try {\n  save();\n} catch {\n  // TODO\n}\n", line=3),
+        Flag("fetchUser(id).catch(() => {});\n", line=1),
+        Flag("const user = await api.get(id)\n  .catch(() => null);\n", line=2, path="src/a.ts"),
+        Flag("load().catch(function (err) { return undefined; });\n", line=1),
+        Pass(
+            code("""
+            try {
+              localStorage.setItem(k, v);
+            } catch {
+              // Safari private mode throws; storage is optional here.
+            }
+            """)
+        ),
+        Pass("try {\n  save();\n} catch (e) {\n  logger.error(e);\n}\n"),
+        Pass("fetchUser(id).catch((e) => report(e));\n"),
+        Pass("promise.catch(() => {}); // ignore: the preload is best effort\n"),
+        Pass("try {\n  save();\n} catch (e) {}\n", path="src/__tests__/save.js"),
+    )
+
+    def check(self) -> None:
+        for node in ts.walk(self.after.tree.root_node):
+            if node.type == "catch_clause":
+                self._catch_clause(node)
+            elif node.type == "call_expression":
+                self._promise_catch(node)
+
+    def _catch_clause(self, node: tree_sitter.Node) -> None:
+        body = node.child_by_field_name("body")
+        if body is None or any(c.type != "comment" for c in body.named_children):
+            return
+        span = self.after.node_span(node)
+        if self._explained(span.line, span.end_line):
+            return
+        line = span.line if self.context.change.is_changed(span.line) else span.end_line
+        self.report_line(
+            line, "empty catch block: the error is discarded without being handled or logged"
+        )
+
+    def _promise_catch(self, node: tree_sitter.Node) -> None:
+        func = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        if func is None or arguments is None or func.type != "member_expression":
+            return
+        prop = func.child_by_field_name("property")
+        if prop is None or ts.text(prop) != "catch":
+            return
+        args = [a for a in arguments.named_children if a.type != "comment"]
+        if len(args) != 1 or not _discarding_callback(args[0]):
+            return
+        start = self.after.node_span(prop)
+        end = self.after.node_span(node).end_line
+        if self._explained(start.line, end):
+            return
+        shown = " ".join(ts.text(args[0]).split())
+        self.report_line(
+            start.line,
+            f"`.catch({shown})` discards the rejection without handling or logging it",
+            column=start.column,
+        )
+
+    def _explained(self, first: int, last: int) -> bool:
+        return any(explains(c.text) for c in _comments_between(self.after.comments, first, last))
+
+
+def _discarding_callback(node: tree_sitter.Node) -> bool:
+    """`() => {}`, `() => null`, `function () { return undefined; }`, `noop`."""
+    if node.type in {"identifier", "member_expression"}:
+        return ts.text(node).rsplit(".", 1)[-1] == "noop"
+    if node.type not in {"arrow_function", "function_expression", "function"}:
+        return False
+    body = node.child_by_field_name("body")
+    if body is None:
+        return False
+    if body.type != "statement_block":
+        return _nothing(body)
+    statements_ = [c for c in body.named_children if c.type != "comment"]
+    if not statements_:
+        return True
+    if len(statements_) == 1 and statements_[0].type == "return_statement":
+        value = next((c for c in statements_[0].named_children if c.type != "comment"), None)
+        return value is None or _nothing(value)
+    return False
+
+
+def _nothing(node: tree_sitter.Node) -> bool:
+    node = ts.unwrap(node)
+    if node.type in {"null", "undefined"} or ts.text(node) == "undefined":
+        return True
+    return node.type == "unary_expression" and ts.text(node).replace(" ", "") == "void0"

@@ -1,0 +1,392 @@
+"""AIG100-AIG104: the suppression rules, split by weight rather than by tool."""
+
+from __future__ import annotations
+
+import abc
+from typing import ClassVar
+
+from aiguard.findings import Category, Severity
+from aiguard.lint import suppressions
+from aiguard.lint.rule import FileRule, Flag, Pass
+from aiguard.source import Comment
+from aiguard_rules.suppression._model import Silencer, Weight
+from aiguard_rules.suppression._parse import DIRECTIVE_LANGUAGES, INTEREST, introduced
+
+_REASON_LIMIT = 80
+
+
+class _DirectiveRule(FileRule):
+    """Reports the directives of one weight that the change introduced."""
+
+    category = Category.SUPPRESSION
+    languages = DIRECTIVE_LANGUAGES
+    interest = INTEREST
+    weight: ClassVar[Weight]
+
+    def check(self) -> None:
+        found = self.after.memo(
+            "aiguard_rules.suppression.introduced",
+            lambda: introduced(self.after, self.before, self.context.change),
+        )
+        for silencer in found:
+            if silencer.weight is self.weight:
+                self.report_line(
+                    silencer.line,
+                    self.message(silencer),
+                    column=silencer.column,
+                    end_line=silencer.end_line,
+                    end_column=silencer.end_column,
+                )
+
+    @abc.abstractmethod
+    def message(self, s: Silencer) -> str:
+        """The finding's message: each weight words it differently."""
+
+
+class BlanketSuppression(_DirectiveRule):
+    id = "AIG101"
+    name = "blanket-suppression"
+    severity = Severity.ERROR
+    weight = Weight.BLANKET
+    summary = "A suppression directive with no rule code silences every check on its line."
+    rationale = (
+        "A blanket `# type: ignore`, `# noqa`, `# pyright: ignore`, `# nosec`, "
+        "`// eslint-disable-next-line`, `@ts-ignore` or `# pylint: disable=all` hides every "
+        "error on the line, today's and all future ones: the type error you meant to accept "
+        "and the wrong-argument bug introduced next month alike. It is the usual way a change "
+        "makes a failing check pass without fixing anything. A reason beside it does not help: "
+        "the reason explains one error, the directive silences all of them. `@ts-ignore` can "
+        "never name a code, so it is always blanket."
+    )
+    fix = (
+        "Fix the error. If it must stay, name exactly what is silenced and why: "
+        "`# type: ignore[attr-defined]  # stub lacks it`, `# noqa: E501  # URL`, "
+        "`// eslint-disable-next-line no-console -- CLI output`, "
+        "`// @ts-expect-error untyped library`."
+    )
+    tags = ("suppression", "type-checking", "linting")
+    examples = (
+        Flag("import os\nx = os.fdopen(3)  # type: ignore\n", line=2, severity=Severity.ERROR,
+             message='blanket "# type: ignore" silences every mypy and pyright error on this line'),
+        Flag("def f():\n    return g()  # type: ignore  # g is untyped\n", line=2),
+        Flag("import os  # noqa\nimport sys  # NOQA\n", line=(1, 2), message="ruff/flake8"),
+        Flag("import os  # noqa F401\n", line=1, message="a code without a colon"),
+        Flag("value = cfg.get('x')  # pyright: ignore\n", line=1, message="pyright"),
+        Flag("subprocess.call(cmd, shell=True)  # nosec\n", line=1, message="bandit"),
+        Flag("def f(a, b):  # pylint: disable=all\n    return a\n", line=1, message="pylint"),
+        Flag("x = 1  # type: ignore  # noqa\n", line=(1, 1)),  # two blanket directives on one line
+        Flag("console.log(x); // eslint-disable-line\n", line=1, path="example.js",
+             message="silences every ESLint rule on this line"),
+        Flag("// eslint-disable-next-line -- legacy code\nfoo();\n", line=1, path="example.js"),
+        Flag("/* eslint-disable */\nfoo();\n/* eslint-enable */\n", line=1, path="example.js",
+             message="until it is re-enabled"),
+        Flag("// @ts-ignore\nconst x: number = y;\n", line=1, path="example.ts",
+             message="@ts-expect-error"),
+        Flag("/* @ts-ignore because the types lag */\nconst x: number = y;\n", line=1,
+             path="example.ts"),
+        Flag("const el = (\n  <div>\n    {/* @ts-ignore */}\n    <Foo bar={1} />\n  </div>\n);\n",
+             line=3, path="example.tsx"),
+        Flag("// oxlint-disable-next-line\nfoo();\n", line=1, path="example.js", message="oxlint"),
+        Flag("// biome-ignore lint: legacy\nfoo();\n", line=1, path="example.js", message="Biome"),
+        Flag("key: value  # yamllint disable-line\n", line=1, path="config.yml",
+             message="yamllint"),
+        Flag("#!/bin/sh\necho hi\n# shellcheck disable=all\nrm -rf $dir\n", line=3,
+             path="script.sh", message="ShellCheck"),
+
+        Pass("x = os.fdopen(3)  # type: ignore[attr-defined]\n"),
+        Pass("import os  # noqa: F401\n"),
+        Pass("# see the noqa docs and type: ignore semantics\nx = 1\n"),
+        Pass('HELP = "add # type: ignore or # noqa to silence"\n'),
+        Pass('def f():\n    """Never write `# type: ignore` here."""\n    return 1\n'),
+        Pass("x = 1  # aiguard: ignore[AIG101] -- reviewed: generated code\n"),
+        Pass("x = 1  # type: ignored by design\n"),
+        Pass("// eslint-disable-next-line no-console -- CLI output\nconsole.log(x);\n",
+             path="example.js"),
+        Pass("const s = `// eslint-disable-line and @ts-ignore`;\n", path="example.js"),
+        Pass("// see eslint-disable docs for @ts-ignore\nfoo();\n", path="example.ts"),
+        Pass("// @ts-expect-error library types are wrong\nconst x: number = y;\n",
+             path="example.ts"),
+        Pass("# shellcheck disable=SC2086 # word splitting wanted\nrm $files\n", path="script.sh"),
+        Pass("x = 1\ny = 2  # type: ignore\n", before="x = 0\ny = 2  # type: ignore\n"),
+    )  # fmt: skip
+
+    def message(self, s: Silencer) -> str:
+        return f'blanket "{s.shown}" {s.effect}; {s.hint}'
+
+
+class FileLevelSuppression(_DirectiveRule):
+    id = "AIG102"
+    name = "file-level-suppression"
+    severity = Severity.ERROR
+    weight = Weight.FILE
+    summary = "A directive switches a checker off for a whole file or an open-ended region."
+    rationale = (
+        "`# mypy: ignore-errors`, `# ruff: noqa`, `# flake8: noqa`, `# pylint: skip-file`, "
+        "`# pyright: basic`, `// @ts-nocheck`, a bare `/* eslint-disable */`, "
+        "`/* istanbul ignore file */`, `biome-ignore-all` or `# yamllint disable` turn a "
+        "safeguard off for everything below them, including code written long after. A bare "
+        "`# type: ignore` before any code does the same for mypy and pyright (PEP 484). These "
+        "are configuration changes disguised as comments: they bypass the review a config "
+        "change gets, and they silence far more than the one problem that prompted them, "
+        "whether or not they name codes. A blanket `/* eslint-disable */` closed by "
+        "`eslint-enable` is reported as blanket (AIG101); one that names rules is judged by "
+        "its reason (AIG103/AIG104) like any coded directive."
+    )
+    fix = (
+        "Fix the problems, or narrow the exception in the tool's configuration where it is "
+        "reviewed (mypy `[[tool.mypy.overrides]]`, ruff `per-file-ignores`, tsconfig "
+        "`exclude`, coverage `omit`), with a comment saying why."
+    )
+    tags = ("suppression", "type-checking", "linting", "coverage")
+    examples = (
+        Flag("# mypy: ignore-errors\nimport os\n", line=1, severity=Severity.ERROR,
+             message='"# mypy: ignore-errors" switches mypy checks off for the whole file'),
+        Flag('# mypy: disable-error-code="attr-defined, union-attr"\nimport os\n', line=1),
+        Flag("# mypy: allow-untyped-defs\nimport os\n", line=1, message="allow-untyped-defs"),
+        Flag("# ruff: noqa\nimport os\n", line=1, message="ruff"),
+        Flag("# ruff: noqa: F401\nimport os\n", line=1, message="ruff F401"),
+        Flag("# flake8: noqa\nimport os\n", line=1),
+        Flag("# pylint: skip-file\nimport os\n", line=1, message="pylint"),
+        Flag("# pyright: basic\nimport os\n", line=1, message="pyright"),
+        Flag("# pyright: strict, reportPrivateUsage=false\nimport os\n", line=1,
+             message="reportPrivateUsage=false"),
+        Flag("#!/usr/bin/env python\n# type: ignore\nimport os\n", line=2,
+             message="for the whole file"),
+        Flag("// @ts-nocheck\nconst x: number = 'a';\n", path="example.ts", line=1,
+             message="TypeScript"),
+        Flag("#!/usr/bin/env node\n/* @ts-nocheck */\nfoo();\n", path="example.js", line=2),
+        Flag("/* eslint-disable */\nfoo();\n", path="example.js", line=1,
+             message="for the rest of the file"),
+        Flag("// eslint-disable\nfoo();\n", path="example.js", line=1),
+        Flag("/* oxlint-disable */\nfoo();\n", path="example.js", line=1, message="oxlint"),
+        Flag("/* istanbul ignore file */\nfoo();\n", path="example.js", line=1),
+        Flag("/* v8 ignore file */\nfoo();\n", path="example.js", line=1),
+        Flag("// biome-ignore-all lint/style/useConst: generated\nlet x = 1;\n",
+             path="example.js", line=1, message="Biome"),
+        Flag("# yamllint disable\nkey:   value\n", path="config.yml", line=1),
+        Flag("# yamllint disable-file\nkey:   value\n", path="config.yml", line=1),
+        Flag("#!/bin/bash\n# shellcheck disable=all\nrm -rf $dir\n", path="script.sh", line=2),
+        Flag("# hadolint global ignore=DL3008\nFROM debian\n", path="Dockerfile", line=1),
+
+        Pass('"""Module doc."""\nimport os\n# type: ignore[attr-defined]\n'),
+        Pass("# mypy: warn-unreachable, strict-optional\nimport os\n"),
+        Pass("# pyright: strict\nimport os\n"),
+        Pass("x = 1  # ruff: noqa\n"),
+        Pass('DOC = """\n# mypy: ignore-errors\n"""\n'),
+        Pass("import os\n    # mypy: ignore-errors\n"),
+        Pass("foo();\n// @ts-nocheck\n", path="example.ts"),
+        Pass("/* eslint-disable no-console -- CLI tool */\nconsole.log(1);\n", path="example.js"),
+        Pass("const doc = `/* eslint-disable */ @ts-nocheck`;\n", path="example.js"),
+        Pass("// biome-ignore format: generated table\nconst t = [1,2];\n", path="example.js"),
+        Pass("key: value\n# yamllint disable-file\n", path="config.yml"),
+        Pass("#!/bin/bash\n# shellcheck disable=SC1091 # sourced at runtime\n. ./env.sh\n",
+             path="script.sh"),
+        Pass("# mypy: ignore-errors\nimport os\nimport sys\n",
+             before="# mypy: ignore-errors\nimport os\n"),
+    )  # fmt: skip
+
+    def message(self, s: Silencer) -> str:
+        return f'"{s.shown}" {s.effect}; {s.hint}'
+
+
+class UnexplainedSuppression(_DirectiveRule):
+    id = "AIG103"
+    name = "unexplained-suppression"
+    severity = Severity.WARNING
+    weight = Weight.UNEXPLAINED
+    summary = "A suppression names what it silences but gives no reason on the same line."
+    rationale = (
+        "A coded directive (`# type: ignore[attr-defined]`, `# noqa: E501`, "
+        "`// eslint-disable-next-line no-console`, `# pylint: disable=C0114`, `# nosec B101`) "
+        "is narrow, but without a reason a reviewer cannot tell an accepted exception from a "
+        "check silenced to make the build pass, and nobody later knows when it may go. "
+        "Directives that cannot carry codes - `@ts-expect-error`, `# pragma: no cover`, "
+        "`istanbul ignore next`, `c8 ignore next` - are judged by their reason alone. A reason "
+        "is real words on the same line (`  # why`, ESLint's ` -- why`, Biome's `: why`); a "
+        "rule code, TODO or `<explanation>` is not one. yamllint forbids text after its "
+        "directive, so there the comment line just above counts. Coverage pragmas on lines that "
+        'explain themselves (`if TYPE_CHECKING:`, `if __name__ == "__main__":`, '
+        "`raise NotImplementedError`) count as explained. A reason at the end of a comment "
+        "explains every directive before it (`# type: ignore[x]  # pyright: ignore[y]  # why`). "
+        "A directive the change only carried along - the same directive was on a line the "
+        "change edited, moved or re-indented - is not new and is not reported."
+    )
+    fix = (
+        "Say why on the same line: `# type: ignore[attr-defined]  # stub lacks it, see #123`, "
+        "`// eslint-disable-next-line no-console -- CLI output`, "
+        "`// biome-ignore lint/suspicious/noExplicitAny: JSON from the wire`, "
+        "`# pragma: no cover -- platform-specific`. Or fix the problem and drop the directive."
+    )
+    tags = ("suppression", "documentation")
+    examples = (
+        Flag("x = os.fdopen(3)  # type: ignore[attr-defined]\n", line=1,
+             severity=Severity.WARNING, message="silences mypy attr-defined on this line"),
+        Flag("import os  # noqa: E501\n", line=1,
+             message='"# noqa: E501" silences ruff/flake8 E501 on this line without a reason'),
+        Flag("import os  # noqa:F401,E402\n", line=1, message="F401, E402"),
+        Flag("x = 1  # type: ignore[assignment]  # noqa: E501\n", line=(1, 1)),
+        Flag("class A:  # pylint: disable=C0114\n    pass\n", line=1, message="pylint C0114"),
+        Flag("# pylint: disable-next=invalid-name\nX = 1\n", line=1, message="next line"),
+        Flag("v = cfg.get('x')  # pyright: ignore[reportOptionalMemberAccess]\n", line=1),
+        Flag("assert x  # nosec B101\n", line=1, message="bandit B101"),
+        Flag("def f():  # pragma: no cover\n    return 1\n", line=1, message="coverage.py"),
+        Flag("x = 1  # type: ignore[misc]  # TODO\n", line=1),
+        Flag("// eslint-disable-next-line no-console\nconsole.log(x);\n", path="example.js",
+             line=1, message='silences ESLint rule no-console on the next line without a reason'),
+        Flag("console.log(x); /* eslint-disable-line no-console */\n", path="example.js", line=1),
+        Flag("/* eslint-disable no-console */\nconsole.log(x);\n", path="example.js", line=1),
+        Flag("/* eslint no-console: \"off\" */\nconsole.log(x);\n", path="example.js", line=1),
+        Flag("// @ts-expect-error\nconst x: number = y;\n", path="example.ts", line=1),
+        Flag("/* istanbul ignore next */\nfunction f() {}\n", path="example.js", line=1),
+        Flag("/* c8 ignore next 3 */\nif (win) {\n  x();\n}\n", path="example.js", line=1),
+        Flag("/* v8 ignore next -- @preserve */\nif (win) x();\n", path="example.js", line=1),
+        Flag("// biome-ignore lint/suspicious/noDebugger: <explanation>\ndebugger;\n",
+             path="example.js", line=1),
+        Flag("// oxlint-disable-next-line no-alert\nalert(1);\n", path="example.js", line=1),
+        Flag("# shellcheck disable=SC2086\nrm $files\n", path="script.sh", line=1),
+        Flag("key: value  # yamllint disable-line rule:line-length\n", path="config.yml", line=1),
+        Flag("# hadolint ignore=DL3008\nRUN apt-get install -y curl\n", path="Dockerfile", line=1),
+        Flag("Resources:  # checkov:skip=CKV_AWS_20\n  B: {}\n", path="template.yml", line=1),
+        Flag("x = 1  # type: ignore[misc]\n", before="x = 1  # type: ignore[misc]  # why not\n",
+             line=1),
+
+        Pass("x = os.fdopen(3)  # type: ignore[attr-defined]  # stub lacks it, see #123\n"),
+        Pass("import os  # noqa: E501 -- long URL in a docstring\n"),
+        Pass("import os  # noqa: F401  # re-exported for users\n"),
+        Pass("if TYPE_CHECKING:  # pragma: no cover\n    import os\n"),
+        Pass("x = compute()\ny = 2  # noqa: E501\n", before="x = 1\ny = 2  # noqa: E501\n"),
+        Pass("def f(a):\n    return (a +\n        1)  # noqa: E501\n",
+             before="def f(a):\n    return (a + 1)  # noqa: E501\n"),
+        Pass("s = '# noqa: E501'\n"),
+        Pass('"""\n# type: ignore[attr-defined]\n"""\n'),
+        Pass("x = 1  # aiguard: ignore[AIG103] -- reviewed\n"),
+        Pass("// eslint-disable-next-line no-console -- CLI output\nconsole.log(x);\n",
+             path="example.js"),
+        Pass("const tpl = `// eslint-disable-next-line no-console`;\n", path="example.js"),
+        Pass("// @ts-expect-error: the d.ts is missing this overload\nf(1);\n", path="example.ts"),
+        Pass("/* istanbul ignore next: only reached on Windows */\nfunction f() {}\n",
+             path="example.js"),
+        Pass("// biome-ignore lint/suspicious/noDebugger: needed for the demo\ndebugger;\n",
+             path="example.js"),
+        Pass("# yamllint cannot see that the URL is unsplittable\n"
+             "url: http://x  # yamllint disable-line rule:line-length\n", path="config.yml"),
+        Pass("# hadolint ignore=DL3008 # pinned by the base image\nRUN apt-get install -y curl\n",
+             path="Dockerfile"),
+        Pass("Resources:  # checkov:skip=CKV_AWS_20:public static website\n  B: {}\n",
+             path="template.yml"),
+        Pass("echo '# shellcheck disable=SC2086'\n", path="script.sh"),
+        Pass('title: "# yamllint disable-line rule:line-length"\n', path="config.yml"),
+        Pass('RUN echo "# hadolint ignore=DL3008" > /notes\n', path="Dockerfile"),
+    )  # fmt: skip
+
+    def message(self, s: Silencer) -> str:
+        return f'"{s.shown}" {s.effect} without a reason; say why {s.hint}'
+
+
+class ExplainedSuppression(_DirectiveRule):
+    id = "AIG104"
+    name = "explained-suppression"
+    severity = Severity.NOTE
+    weight = Weight.EXPLAINED
+    summary = "A suppression names what it silences and says why: reported for the record."
+    rationale = (
+        "An explained, coded suppression is the acceptable way to make an exception, but it "
+        "is still an exception a reviewer should see: the reason may be wrong, or the problem "
+        "may be easy to fix now. It is reported as a note, below the default fail-on level, so "
+        'it shows in the report without failing the run; `ignore = ["AIG104"]` hides it.'
+    )
+    fix = "Nothing to do if the reason holds; otherwise fix the problem and drop the directive."
+    tags = ("suppression",)
+    examples = (
+        Flag("x = os.fdopen(3)  # type: ignore[attr-defined]  # stub lacks it, see #123\n",
+             line=1, severity=Severity.NOTE, message='reason given: "stub lacks it, see #123"'),
+        Flag("import os  # noqa: E501 -- long URL\n", line=1),
+        Flag("import os  # noqa: F401  # re-exported\n", line=1),
+        Flag("def f():  # pragma: no cover -- Windows only\n    pass\n", line=1),
+        Flag("def f():  # pragma: no cover  # Windows only\n    pass\n", line=1),
+        Flag("if TYPE_CHECKING:  # pragma: no cover\n    import os\n", line=1,
+             message="explains itself"),
+        Flag("// eslint-disable-next-line no-console -- CLI output\nconsole.log(x);\n",
+             path="example.js", line=1, message="CLI output"),
+        Flag("// @ts-expect-error the d.ts lacks this overload\nf(1);\n", path="example.ts",
+             line=1),
+        Flag("// biome-ignore lint/suspicious/noDebugger: demo page\ndebugger;\n",
+             path="example.js", line=1),
+        Flag("/* c8 ignore next -- unreachable on Linux */\nwin();\n", path="example.js", line=1),
+        Flag("# shellcheck disable=SC2086 # word splitting wanted\nrm $files\n",
+             path="script.sh", line=1),
+        Flag("Resources:  # checkov:skip=CKV_AWS_20:public static website\n  B: {}\n",
+             path="template.yml", line=1),
+
+        Pass("x = 1  # type: ignore[misc]\n"),
+        Pass("x = 1  # type: ignore  # stub lacks it\n"),
+        Pass("# a comment that explains nothing in particular\nx = 1\n"),
+        Pass("x = 1  # aiguard: ignore[AIG104] -- reviewed\n"),
+        Pass("const s = '// eslint-disable-next-line no-console -- why';\n", path="example.js"),
+        Pass("x = 2  # noqa: E501 -- long URL\n", before="x = 1  # noqa: E501 -- long URL\n"),
+    )  # fmt: skip
+
+    def message(self, s: Silencer) -> str:
+        reason = s.reason if len(s.reason) <= _REASON_LIMIT else s.reason[: _REASON_LIMIT - 1] + "…"
+        return f'"{s.shown}" {s.effect}; reason given: "{reason}"'
+
+
+class UnexplainedAiguardIgnore(FileRule):
+    id = "AIG100"
+    name = "unexplained-aiguard-ignore"
+    category = Category.SUPPRESSION
+    severity = Severity.WARNING
+    languages = DIRECTIVE_LANGUAGES | {"toml", "ini", "make"}
+    summary = "An `aiguard: ignore` directive lacks rule ids or a reason, so it silences nothing."
+    rationale = (
+        "aiguard's own directive is the audited way to accept a finding: "
+        "`# aiguard: ignore[AIG101] -- reason` (or `// aiguard: ignore[...] -- reason`). "
+        "Without the rule ids, or without a written reason, it silences nothing - the finding "
+        "it was meant for still appears, and the directive only looks like an exception was "
+        "accepted. A valid directive is never reported by any AIG1xx rule."
+    )
+    fix = "Name the rule ids and say why: `# aiguard: ignore[AIG103] -- generated file`."
+    interest = r"(?i)aiguard"
+    tags = ("suppression",)
+    examples = (
+        Flag("x = 1  # aiguard: ignore\n", line=1, message="names no rule id"),
+        Flag("x = 1  # aiguard: ignore[AIG101]\n", line=1, message="gives no reason"),
+        Flag("x = 1  # aiguard: ignore -- generated\n", line=1, severity=Severity.WARNING),
+        Flag("foo(); // aiguard: ignore[AIG101]\n", path="example.js", line=1),
+        Flag("key: 1  # aiguard: ignore[]\n", path="config.yml", line=1),
+        Flag("[tool.x]\nkey = 1  # aiguard: ignore[AIG201]\n", path="pyproject.toml", line=2),
+
+        Pass("x = 1  # aiguard: ignore[AIG101] -- reviewed: generated code\n"),
+        Pass("foo(); // aiguard: ignore[AIG101, AIG103] -- vendored file\n", path="example.js"),
+        Pass("HELP = 'write # aiguard: ignore to silence'\n"),
+        Pass("# aiguard checks this module\nx = 1\n"),
+    )  # fmt: skip
+
+    def check(self) -> None:
+        comments = {(c.line, c.column): c for c in self.after.comments}
+        for directive in suppressions.parse_directives(self.after):
+            if directive.valid:
+                continue
+            comment = comments.get((directive.line, directive.column))
+            line, column, end_column = self._span(comment, directive.line, directive.column)
+            missing = "names no rule id" if not directive.ids else "gives no reason"
+            self.report_line(
+                line,
+                f"this aiguard directive {missing}, so it silences nothing; write "
+                "`aiguard: ignore[AIG1xx] -- why`",
+                column=column,
+                end_column=end_column,
+            )
+
+    @staticmethod
+    def _span(comment: Comment | None, line: int, column: int) -> tuple[int, int, int | None]:
+        """Where the directive text itself stands inside its comment."""
+        if comment is None:
+            return line, column, None
+        match = suppressions.DIRECTIVE.search(comment.text)
+        offset = match.start() if match else 0
+        before = comment.text[:offset]
+        rows = before.count("\n")
+        start_col = comment.column + offset if not rows else offset - before.rfind("\n")
+        end_text = comment.text[offset:].split("\n", 1)[0].removesuffix("*/").rstrip()
+        return line + rows, start_col, start_col + len(end_text)

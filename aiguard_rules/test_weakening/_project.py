@@ -1,0 +1,95 @@
+"""Where the names a test calls come from: the project's files, read through `Project`.
+
+Only text is read (never imported): whether an import names a file of the project, whether
+that file is test code or production code, and whether it still defines the name.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+
+from aiguard.project import Project
+from aiguard.source import language_of
+from aiguard_rules.test_weakening._model import Target
+
+
+def resolve(project: Project, target: Target) -> str | None:
+    """The project file an import names, or None when it names none (stdlib, third party)."""
+    if not target.suffix:
+        return next((p for p in target.paths if project.read_text(p) is not None), None)
+    by_name = project.memo("aiguard_rules.weakened_tests.files_by_name", lambda: _by_name(project))
+    for wanted in target.paths:
+        found = [
+            p
+            for p in by_name.get(posixpath.basename(wanted), ())
+            if p == wanted or p.endswith("/" + wanted)
+        ]
+        if found:
+            return min(found, key=lambda p: (project.is_test(p), len(p), p))
+    return None
+
+
+def _by_name(project: Project) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = defaultdict(list)
+    for path in project.files:
+        index[posixpath.basename(path)].append(path)
+    return dict(index)
+
+
+def defines(text: str, name: str, path: str) -> bool:
+    """Whether a file's text defines `name` at its top level (a def, class or assignment)."""
+    word = re.escape(name)
+    if language_of(path) == "python":
+        pattern = rf"^(?:async[ \t]+)?(?:def|class)[ \t]+{word}\b|^{word}[ \t]*[:=]"
+    elif name == "default":
+        pattern = r"\bexport\s+default\b|\bmodule\.exports\s*="
+    else:
+        pattern = (
+            rf"\b(?:function\*?|class|const|let|var)\s+{word}\b"
+            rf"|\bexports\.{word}\b|\bexport\s*\{{[^}}]*\b{word}\b"
+        )
+    return re.search(pattern, text, re.MULTILINE) is not None
+
+
+def calls_test_helper(project: Project, targets: list[Target]) -> bool:
+    """Whether a test calls a function imported from test code (a shared checking helper)."""
+    for target in targets:
+        path = resolve(project, target)
+        if path is not None and project.is_test(path):
+            return True
+    return False
+
+
+_PYTHON_TEST_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(test\w*)", re.MULTILINE)
+_SCRIPT_TEST_CALL = re.compile(r"\b(?:it|test|specify)(?:\.\w+)*\s*\(\s*(['\"`])(.*?)\1")
+
+
+def test_names_elsewhere(project: Project, name: str, language: str, here: str) -> bool:
+    """Whether a test named `name` exists in another test file of the project (it moved)."""
+    family = "python" if language == "python" else "script"
+    index = project.memo(
+        f"aiguard_rules.weakened_tests.test_names.{family}", lambda: _test_names(project, family)
+    )
+    return any(path != here for path in index.get(name, ()))
+
+
+def _test_names(project: Project, family: str) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = defaultdict(set)
+    for path in project.files:
+        language = language_of(path)
+        if not project.is_test(path) or ("python" if language == "python" else "script") != family:
+            continue
+        if language not in ("python", "javascript", "typescript"):
+            continue
+        text = project.read_text(path)
+        if text is None:
+            continue
+        if family == "python":
+            names = (m.group(1) for m in _PYTHON_TEST_DEF.finditer(text))
+        else:
+            names = (m.group(2) for m in _SCRIPT_TEST_CALL.finditer(text))
+        for found in names:
+            index[found].add(path)
+    return dict(index)
