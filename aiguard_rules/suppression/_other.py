@@ -1,4 +1,5 @@
-"""Directives in shell, YAML and Dockerfiles: shellcheck, yamllint, hadolint, checkov."""
+"""Directives in shell, YAML and Dockerfiles (shellcheck, yamllint, hadolint, checkov), and
+`nosemgrep`, which semgrep honours in a comment of any language."""
 
 from __future__ import annotations
 
@@ -17,12 +18,21 @@ _HADOLINT = re.compile(
     r"^#\s*hadolint\s+(?P<glob>global\s+)?ignore\s*=\s*(?P<codes>[DLSC0-9]+(?:\s*,\s*[DLSC0-9]+)*)"
     r"\s*(?:#(?P<why>.*))?$"
 )
+# semgrep's `nosem`/`nosemgrep` (case-insensitive), optionally `: rule-id, rule-id`. Semgrep also
+# matches it after other words of a trailing comment; only a comment that opens with it is read
+# here, so prose that mentions the word is never taken for the directive.
+_NOSEMGREP = re.compile(
+    r"^(?:#+|//+|/\*+)\s*(?P<kw>nosem(?:grep)?)(?![\w-])"
+    r"(?:\s*[:=]\s*(?P<rules>[\w.-]+(?:\s*,\s*[\w.-]+)*))?",
+    re.IGNORECASE,
+)
 _CHECKOV = re.compile(
     r"(?:checkov|bridgecrew):skip=\s*(?P<codes>[A-Za-z_\d]+(?:,[A-Za-z_\d]+)*)(?::(?P<why>.*))?"
 )
 
 
 def shell_hits(ctx: Ctx) -> Iterator[Hit]:
+    yield from nosemgrep_hits(ctx.text)
     m = _SHELLCHECK.match(ctx.text)
     if m is None or not ctx.standalone:
         return  # shellcheck ignores directives written after a command (SC1126)
@@ -51,6 +61,7 @@ def shell_hits(ctx: Ctx) -> Iterator[Hit]:
 
 
 def yaml_hits(ctx: Ctx) -> Iterator[Hit]:
+    yield from nosemgrep_hits(ctx.text)
     text = ctx.text
     if ctx.comment.line == 1 and ctx.comment.column == 1 and _YAMLLINT_FILE.match(text):
         effect = "switches yamllint off for the whole file"
@@ -99,6 +110,7 @@ def yaml_hits(ctx: Ctx) -> Iterator[Hit]:
 
 
 def dockerfile_hits(ctx: Ctx) -> Iterator[Hit]:
+    yield from nosemgrep_hits(ctx.text)
     m = _HADOLINT.match(ctx.text)
     if m is not None:
         codes = codes_of(m.group("codes").replace(",", " "))
@@ -139,3 +151,18 @@ def _checkov_hits(ctx: Ctx) -> Iterator[Hit]:
             codes=codes,
             reason=m.group("why") or "",
         )
+
+
+def nosemgrep_hits(text: str) -> Iterator[Hit]:
+    """`nosemgrep` in a comment of any language (semgrep honours it on the line or the next)."""
+    for m in _NOSEMGREP.finditer(text):  # at most one: the pattern is anchored
+        rules = tuple(r.strip() for r in (m.group("rules") or "").split(",") if r.strip())
+        if rules:
+            effect = f"silences semgrep {code_list(rules)} here"
+            yield Hit(
+                m.start(), m.end(), "semgrep", m.group(), effect, '(add "-- why")', codes=rules
+            )
+        else:
+            effect = "silences every semgrep rule here"
+            hint = "name the rule (nosemgrep: rule-id) and say why the code is safe"
+            yield Hit(m.start(), m.end(), "semgrep", m.group(), effect, hint, Weight.BLANKET)

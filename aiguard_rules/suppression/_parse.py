@@ -25,6 +25,7 @@ DIRECTIVE_LANGUAGES = frozenset(
 INTEREST = (
     r"(?i)type:\s*ignore|noqa|pylint:|pyright:|mypy:|pragma|nosec|eslint|oxlint|@ts-"
     r"|biome-ignore|istanbul|[cv]8 ignore|shellcheck|yamllint|hadolint|checkov:|bridgecrew:"
+    r"|tslint:|deno-lint-ignore|nosem|pyre-|pytype:"
 )
 _ANY_KEYWORD = re.compile(INTEREST)
 

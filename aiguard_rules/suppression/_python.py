@@ -1,5 +1,5 @@
 """Python directives: `type: ignore`, `pyright:`, `noqa`, `pylint:`, `nosec`, `pragma: no cover`,
-mypy inline config."""
+mypy inline config, `pyre-fixme`/`pyre-ignore`, `pytype:` and `nosemgrep`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from aiguard_rules.suppression._model import Ctx, Hit, Weight, code_list, codes_of
+from aiguard_rules.suppression._other import nosemgrep_hits
 
 # -- Python -------------------------------------------------------------------------------
 
@@ -39,6 +40,13 @@ _SELF_EXPLAINED = re.compile(
     r"|raise\s+NotImplementedError\b.*|@(?:typing\.)?overload|@(?:abc\.)?abstractmethod|\.\.\.)$"
 )
 _TYPE_HINT = "name the codes (# type: ignore[code])"
+# Pyre: `# pyre-fixme[6]: why`, `# pyre-ignore[16]`, `# pyre-ignore-all-errors[16]` (whole file).
+_PYRE = re.compile(
+    r"#\s*pyre-(?P<kind>fixme|ignore-all-errors|ignore)(?![\w-])(?:\[(?P<codes>[\d,\s]*)\])?"
+    r"(?::(?P<why>.*))?"
+)
+# pytype: `# pytype: disable=attribute-error,name-error` and `# pytype: skip-file`.
+_PYTYPE = re.compile(r"#\s*pytype:\s*(?P<kw>disable|skip-file)(?:=(?P<codes>[\w-]+(?:,[\w-]+)*))?")
 
 
 def python_hits(ctx: Ctx) -> Iterator[Hit]:
@@ -65,6 +73,9 @@ def python_hits(ctx: Ctx) -> Iterator[Hit]:
     yield from _mypy_inline_hits(ctx)
     yield from _noqa_hits(ctx)
     yield from _pylint_hits(ctx)
+    yield from _pyre_hits(ctx)
+    yield from _pytype_hits(ctx)
+    yield from nosemgrep_hits(text)
     for m in _NOSEC.finditer(text):
         codes = codes_of(m.group("codes").replace(",", " "))
         shown = m.group().rstrip(" ,")
@@ -227,6 +238,13 @@ def _noqa_hits(ctx: Ctx) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), "ruff/flake8", m.group(), effect, hint, Weight.FILE, codes)
     for m in _NOQA.finditer(text):
         codes = codes_of((m.group("codes") or "").replace(",", " "))
+        spaced = (m.group("colon") or ":")[0].isspace()
+        if codes and spaced:
+            # flake8 wants the colon right after `noqa`: it reads `# noqa : E501` as blanket.
+            effect = "silences every flake8 violation on this line (flake8 reads it as blanket)"
+            hint = f"write the colon right after noqa: # noqa: {code_list(codes)}"
+            yield Hit(m.start(), m.end(), "ruff/flake8", m.group(), effect, hint, Weight.BLANKET)
+            continue
         if codes:
             effect = f"silences ruff/flake8 {code_list(codes)} on this line"
             yield Hit(
@@ -269,3 +287,42 @@ def _pylint_scope(ctx: Ctx, keyword: str) -> str:
     if keyword == "disable-next":
         return "on the next line"
     return "from here to the end of the enclosing scope" if ctx.standalone else "on this line"
+
+
+def _pyre_hits(ctx: Ctx) -> Iterator[Hit]:
+    for m in _PYRE.finditer(ctx.text):
+        codes = codes_of((m.group("codes") or "").replace(",", " "))
+        end = m.end("codes") + 1 if m.group("codes") is not None else m.end("kind")
+        shown = ctx.text[m.start() : end]
+        why = (m.group("why") or "").strip()
+        if m.group("kind") == "ignore-all-errors":
+            what = f"Pyre errors {code_list(codes)}" if codes else "every Pyre error"
+            effect = f"switches {what} off for the whole file"
+            hint = "fix the errors, or exclude the file in .pyre_configuration with a reason"
+            yield Hit(m.start(), end, "Pyre", shown, effect, hint, Weight.FILE, codes)
+            continue
+        scope = "on the next line" if ctx.standalone else "on this line"
+        if codes:
+            effect = f"silences Pyre error {code_list(codes)} {scope}"
+            yield Hit(
+                m.start(), end, "Pyre", shown, effect, '(add ": why")', codes=codes, reason=why
+            )
+        else:
+            effect = f"silences every Pyre error {scope}"
+            hint = "name the error codes (# pyre-fixme[6]: why)"
+            yield Hit(m.start(), end, "Pyre", shown, effect, hint, Weight.BLANKET)
+
+
+def _pytype_hits(ctx: Ctx) -> Iterator[Hit]:
+    for m in _PYTYPE.finditer(ctx.text):
+        if m.group("kw") == "skip-file":
+            effect = "switches pytype off for the whole file"
+            hint = "fix the errors, or exclude the file in the pytype config with a reason"
+            yield Hit(m.start(), m.end(), "pytype", m.group(), effect, hint, Weight.FILE)
+            continue
+        codes = tuple((m.group("codes") or "").split(",")) if m.group("codes") else ()
+        if not codes:
+            continue  # pytype rejects a disable without error names
+        scope = "until it is re-enabled or the block ends" if ctx.standalone else "on this line"
+        effect = f"silences pytype {code_list(codes)} {scope}"
+        yield Hit(m.start(), m.end(), "pytype", m.group(), effect, '(add "  # why")', codes=codes)

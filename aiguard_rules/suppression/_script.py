@@ -1,4 +1,5 @@
-"""JavaScript/TypeScript directives: ESLint/oxlint, `@ts-*`, Biome, istanbul, c8/v8."""
+"""JavaScript/TypeScript directives: ESLint/oxlint, `@ts-*`, TSLint, Biome, Deno, istanbul, c8/v8,
+semgrep."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 
 from aiguard.source import Comment, Source
 from aiguard_rules.suppression._model import Ctx, Hit, Weight, code_list
+from aiguard_rules.suppression._other import nosemgrep_hits
 
 # -- JavaScript / TypeScript --------------------------------------------------------------
 
@@ -19,8 +21,19 @@ _ESLINT_OFF = re.compile(
     r"""["']?(?P<rule>[@\w/.-]{1,200})["']?\s*:\s*\[?\s*(?:(["'])off\2|off\b|0\b)"""
 )
 _TS_LINE = re.compile(r"^///?\s*@(?P<kw>ts-expect-error|ts-ignore)")
-_TS_BLOCK = re.compile(r"^(?:/|\*)*\s*@(?P<kw>ts-expect-error|ts-ignore)")
-_TS_NOCHECK = re.compile(r"^(?:///?|/\*+|[ \t]*\*)?[ \t]*@ts-nocheck\b", re.MULTILINE)
+# TypeScript's own patterns (scanner.ts commentDirectiveRegExSingleLine/MultiLine); a block
+# comment counts only by its last line, after any of the line breaks TypeScript knows, with its
+# leading white space trimmed.
+_TS_BLOCK = re.compile(r"^\s*(?:/|\*)*\s*@(?P<kw>ts-expect-error|ts-ignore)")
+_TS_LINE_BREAK = re.compile("\r\n?|[\n\u2028\u2029]")
+# `@ts-nocheck` is a single-line pragma: TypeScript ignores it inside a block comment.
+_TS_NOCHECK = re.compile(r"^///?[ \t]*@ts-nocheck\b")
+# TSLint (ban-tslint-comment's pattern): `tslint:disable`, `-line`, `-next-line`, `:rule rule`.
+_TSLINT = re.compile(
+    r"^\s*tslint:disable(?:-(?P<kind>line|next-line))?(?:(?P<colon>:)(?P<rules>[^*]*))?(?=\s|\*|$)"
+)
+_TSLINT_ENABLE = re.compile(r"^\s*tslint:enable(?=[\s:]|$)")
+_DENO = re.compile(r"^deno-lint-ignore(?P<file>-file)?(?=\s|$)(?P<rules>[^\n]*)")
 _BIOME = re.compile(r"biome-ignore(?P<kind>-all|-start|-end)?(?=[\s:]|$)")
 _BIOME_TARGET = re.compile(r"^[A-Za-z]+(?:/[\w-]+){0,2}(?:\([^)]*\))?$")
 _ISTANBUL = re.compile(r"istanbul\s+ignore\s+(?P<kw>if|else|next|file)(?=\W|$)")
@@ -36,6 +49,9 @@ def script_hits(ctx: Ctx) -> Iterator[Hit]:
     stripped = body.strip()
     yield from _eslint_hits(ctx, stripped, offset, block)
     yield from _ts_hits(ctx, block)
+    yield from _tslint_hits(ctx, body, block)
+    yield from _deno_hits(ctx, stripped, offset, block)
+    yield from nosemgrep_hits(text)
     yield from _biome_hits(stripped, offset, text)
     m = _ISTANBUL.match(stripped)
     if m is not None:
@@ -134,7 +150,8 @@ def _enabled_later(ctx: Ctx) -> bool:
 def _ts_hits(ctx: Ctx, block: bool) -> Iterator[Hit]:
     text = ctx.text
     if block:
-        last_start = text.rfind("\n") + 1
+        breaks = list(_TS_LINE_BREAK.finditer(text))
+        last_start = breaks[-1].end() if breaks else 0
         m = _TS_BLOCK.match(text[last_start:])
         start = last_start
     else:
@@ -142,8 +159,9 @@ def _ts_hits(ctx: Ctx, block: bool) -> Iterator[Hit]:
     if m is not None:
         end = start + m.end()
         shown = text[start:end].strip() + (" */" if block and start == 0 else "")
-        if start:  # on a later line of a block comment: report at the `@`
+        if start:  # on a later line of a block comment: report and show from the `@`
             start += m.start("kw") - 1
+            shown = text[start:end]
         if m.group("kw") == "ts-ignore":
             effect = "silences every TypeScript error on the next line"
             hint = (
@@ -160,12 +178,75 @@ def _ts_hits(ctx: Ctx, block: bool) -> Iterator[Hit]:
                 effect,
                 '(describe it: "// @ts-expect-error why")',
             )
-    if "@ts-nocheck" in text and _leading_comment(ctx):
-        for nocheck in _TS_NOCHECK.finditer(text):
-            at = nocheck.start() + nocheck.group().index("@")
+    if not block and "@ts-nocheck" in text and _leading_comment(ctx):
+        nocheck = _TS_NOCHECK.match(text)
+        if nocheck is not None:
+            at = nocheck.group().index("@")
             effect = "switches TypeScript checking off for the whole file"
             hint = "fix the errors, or exclude the file in tsconfig with a reason"
             yield Hit(at, nocheck.end(), "TypeScript", "@ts-nocheck", effect, hint, Weight.FILE)
+
+
+def _tslint_hits(ctx: Ctx, body: str, block: bool) -> Iterator[Hit]:
+    m = _TSLINT.match(body)
+    if m is None:
+        return
+    end = 2 + m.end()
+    shown = ctx.text[:end].rstrip() + (" */" if block else "")
+    offset = 0
+    rules_text, _, why = _description(m.group("rules") or "")
+    rules = tuple(r for r in rules_text.split() if r)
+    kind = m.group("kind")
+    if kind is None:
+        later = any(_TSLINT_ENABLE.match(c.text[2:]) for c in ctx.comments[ctx.index + 1 :])
+        scope = "until it is re-enabled" if later else "for the rest of the file"
+    else:
+        scope = "on this line" if kind == "line" else "on the next line"
+    if rules:
+        effect = f"silences TSLint rule {code_list(rules)} {scope}"
+        reason = why or None  # TSLint has no description syntax: a comment around it may say why
+        yield Hit(
+            offset,
+            end,
+            "TSLint",
+            shown,
+            effect,
+            "(say why in a comment above)",
+            codes=rules,
+            reason=reason,
+        )
+    elif kind is None and scope == "for the rest of the file":
+        effect = "switches every TSLint rule off for the rest of the file"
+        hint = "migrate to ESLint (TSLint is deprecated), or fix the violations"
+        yield Hit(offset, end, "TSLint", shown, effect, hint, Weight.FILE)
+    else:
+        effect = f"silences every TSLint rule {scope}"
+        hint = "name the rules (tslint:disable-next-line:rule-name), or migrate to ESLint"
+        yield Hit(offset, end, "TSLint", shown, effect, hint, Weight.BLANKET)
+
+
+def _deno_hits(ctx: Ctx, stripped: str, offset: int, block: bool) -> Iterator[Hit]:
+    """`// deno-lint-ignore [rules]` (next line) and `// deno-lint-ignore-file [rules]`."""
+    m = _DENO.match(stripped)
+    if m is None or block:
+        return  # deno lint reads its directives from line comments only
+    rules_text, _, why = _description(m.group("rules"))
+    rules = tuple(r for r in re.split(r"[,\s]+", rules_text) if r)
+    end = offset + len("deno-lint-ignore") + len(m.group("file") or "")
+    end += len(rules_text.rstrip())
+    shown = ctx.text[:end]
+    if m.group("file"):
+        what = f"deno lint {code_list(rules)}" if rules else "every deno lint rule"
+        effect = f"switches {what} off for the whole file"
+        hint = "fix the problems, or exclude the file in deno.json with a reason"
+        yield Hit(0, end, "deno lint", shown, effect, hint, Weight.FILE, rules)
+    elif rules:
+        effect = f"silences deno lint {code_list(rules)} on the next line"
+        yield Hit(0, end, "deno lint", shown, effect, '(add "-- why")', codes=rules, reason=why)
+    else:
+        effect = "silences every deno lint rule on the next line"
+        hint = "name the rules (// deno-lint-ignore no-explicit-any -- why)"
+        yield Hit(0, end, "deno lint", shown, effect, hint, Weight.BLANKET)
 
 
 def _leading_comment(ctx: Ctx) -> bool:

@@ -56,7 +56,17 @@ class BlanketSuppression(_DirectiveRule):
         "and the wrong-argument bug introduced next month alike. It is the usual way a change "
         "makes a failing check pass without fixing anything. A reason beside it does not help: "
         "the reason explains one error, the directive silences all of them. `@ts-ignore` can "
-        "never name a code, so it is always blanket."
+        "never name a code, so it is always blanket. The same holds for `# pyre-fixme` and "
+        "`# pyre-ignore` without codes, `// tslint:disable-next-line`, `// deno-lint-ignore` "
+        "and `nosemgrep`/`nosem` without a rule id, and for `# noqa : E501` with a space before "
+        "the colon, which flake8 reads as a blanket `# noqa`. "
+        "Each directive is read as the tool that honours it reads it, and only then: "
+        "TypeScript reads `@ts-ignore` in a block comment from the comment's last line only "
+        "(after any line break it knows: LF, CR, CRLF, U+2028, U+2029), and in a line comment "
+        "only right after `//` or `///`; so `/////@ts-ignore` and a `@ts-ignore` on an earlier "
+        "line of a block comment silence nothing and are not reported (typescript-eslint's "
+        "ban-ts-comment reports the first; that is a deliberate difference). Prose that merely "
+        "mentions a directive (`// see the tslint:disable docs`) is never one."
     )
     fix = (
         "Fix the error. If it must stay, name exactly what is silenced and why: "
@@ -71,6 +81,10 @@ class BlanketSuppression(_DirectiveRule):
         Flag("def f():\n    return g()  # type: ignore  # g is untyped\n", line=2),
         Flag("import os  # noqa\nimport sys  # NOQA\n", line=(1, 2), message="ruff/flake8"),
         Flag("import os  # noqa F401\n", line=1, message="a code without a colon"),
+        Flag("x = 2  # noqa : X300\nx = 2  # noqa  :X400\n", line=(1, 2),
+             message="colon right after"),
+        Flag("x = 2  # noqa X100, X200\n", line=1, message="a code without a colon"),
+        Flag("# NOQA\nx = 1\n", line=1, message="ruff/flake8"),
         Flag("value = cfg.get('x')  # pyright: ignore\n", line=1, message="pyright"),
         Flag("subprocess.call(cmd, shell=True)  # nosec\n", line=1, message="bandit"),
         Flag("def f(a, b):  # pylint: disable=all\n    return a\n", line=1, message="pylint"),
@@ -92,9 +106,24 @@ class BlanketSuppression(_DirectiveRule):
              message="yamllint"),
         Flag("#!/bin/sh\necho hi\n# shellcheck disable=all\nrm -rf $dir\n", line=3,
              path="script.sh", message="ShellCheck"),
+        # TypeScript reads a block comment's directive from its last line, after any line break.
+        Flag("/** on the last line\n * @ts-ignore */\nconst x: number = y;\n", line=2,
+             path="example.ts", message="TypeScript"),
+        Flag("/*\n @ts-ignore */\nconst x: number = y;\n", line=2, path="example.ts"),
+        Flag("/* legacy\r * @ts-ignore */\nconst x: number = y;\n", line=1, path="example.ts"),
+        Flag("/* legacy\u2028 * @ts-ignore */\nconst x: number = y;\n", line=1,
+             path="example.ts"),
+        Flag("// tslint:disable-next-line\nfoo();\n", line=1, path="example.ts", message="TSLint"),
+        Flag("foo(); /* tslint:disable-line */\n", line=1, path="example.ts", message="TSLint"),
+        Flag("// deno-lint-ignore\nfoo();\n", line=1, path="example.ts", message="deno lint"),
+        Flag("cursor.execute(sql)  # nosemgrep\n", line=1, message="semgrep"),
+        Flag("eval(input); // NOSEM\n", line=1, path="example.js", message="semgrep"),
+        Flag("x = untyped()  # pyre-fixme\n", line=1, message="Pyre"),
+        Flag("# pyre-ignore\nx = untyped()\n", line=1, message="on the next line"),
 
         Pass("x = os.fdopen(3)  # type: ignore[attr-defined]\n"),
         Pass("import os  # noqa: F401\n"),
+        Pass("x = 2  # noqa:X100\nx = 1  # NOQA:F401,W203  # re-exports\n"),
         Pass("# see the noqa docs and type: ignore semantics\nx = 1\n"),
         Pass('HELP = "add # type: ignore or # noqa to silence"\n'),
         Pass('def f():\n    """Never write `# type: ignore` here."""\n    return 1\n'),
@@ -108,6 +137,21 @@ class BlanketSuppression(_DirectiveRule):
              path="example.ts"),
         Pass("# shellcheck disable=SC2086 # word splitting wanted\nrm $files\n", path="script.sh"),
         Pass("x = 1\ny = 2  # type: ignore\n", before="x = 0\ny = 2  # type: ignore\n"),
+        # Not on a block comment's last line: TypeScript does not read it.
+        Pass("/**\n * @ts-ignore not on the last line\n */\nconst x: number = y;\n",
+             path="example.ts"),
+        Pass("/* @ts-ignore\n * not on the last line */\nconst x: number = y;\n",
+             path="example.ts"),
+        Pass("// just a comment containing @ts-ignore somewhere\nfoo();\n", path="example.ts"),
+        # TypeScript's own pattern wants `//` or `///` right before `@` (typescript-eslint's
+        # ban-ts-comment also reports this form; it silences nothing, so aiguard does not).
+        Pass("/////@ts-ignore: Suppress next line\nconst x: number = y;\n", path="example.ts"),
+        Pass("// tslint:enable\nfoo();\n", path="example.ts"),
+        Pass("// we moved from tslint:disable comments to ESLint\nfoo();\n", path="example.ts"),
+        Pass("# see the nosemgrep docs before adding one\nx = 1\n"),
+        Pass("# pyre-strict\nx = 1\n"),
+        Pass("// deno-lint-ignore no-explicit-any -- the JSON is untyped\nlet x: any;\n",
+             path="example.ts"),
     )  # fmt: skip
 
     def message(self, s: Silencer) -> str:
@@ -123,14 +167,17 @@ class FileLevelSuppression(_DirectiveRule):
     rationale = (
         "`# mypy: ignore-errors`, `# ruff: noqa`, `# flake8: noqa`, `# pylint: skip-file`, "
         "`# pyright: basic`, `// @ts-nocheck`, a bare `/* eslint-disable */`, "
-        "`/* istanbul ignore file */`, `biome-ignore-all` or `# yamllint disable` turn a "
+        "`/* istanbul ignore file */`, `biome-ignore-all`, `# yamllint disable`, "
+        "`// tslint:disable`, `// deno-lint-ignore-file`, `# pyre-ignore-all-errors` or "
+        "`# pytype: skip-file` turn a "
         "safeguard off for everything below them, including code written long after. A bare "
         "`# type: ignore` before any code does the same for mypy and pyright (PEP 484). These "
         "are configuration changes disguised as comments: they bypass the review a config "
         "change gets, and they silence far more than the one problem that prompted them, "
         "whether or not they name codes. A blanket `/* eslint-disable */` closed by "
         "`eslint-enable` is reported as blanket (AIG101); one that names rules is judged by "
-        "its reason (AIG103/AIG104) like any coded directive."
+        "its reason (AIG103/AIG104) like any coded directive. `@ts-nocheck` is a "
+        "single-line pragma: TypeScript ignores `/* @ts-nocheck */`, so it is not reported."
     )
     fix = (
         "Fix the problems, or narrow the exception in the tool's configuration where it is "
@@ -154,7 +201,14 @@ class FileLevelSuppression(_DirectiveRule):
              message="for the whole file"),
         Flag("// @ts-nocheck\nconst x: number = 'a';\n", path="example.ts", line=1,
              message="TypeScript"),
-        Flag("#!/usr/bin/env node\n/* @ts-nocheck */\nfoo();\n", path="example.js", line=2),
+        Flag("#!/usr/bin/env node\n// @ts-nocheck\nfoo();\n", path="example.js", line=2),
+        Flag("/// @ts-nocheck\nfoo();\n", path="example.ts", line=1, message="TypeScript"),
+        Flag("// tslint:disable\nfoo();\n", path="example.ts", line=1, message="TSLint"),
+        Flag("/* tslint:disable */\nfoo();\n", path="example.ts", line=1, message="TSLint"),
+        Flag("// deno-lint-ignore-file\nfoo();\n", path="example.ts", line=1,
+             message="deno lint"),
+        Flag("# pyre-ignore-all-errors\nimport os\n", line=1, message="Pyre"),
+        Flag("# pytype: skip-file\nimport os\n", line=1, message="pytype"),
         Flag("/* eslint-disable */\nfoo();\n", path="example.js", line=1,
              message="for the rest of the file"),
         Flag("// eslint-disable\nfoo();\n", path="example.js", line=1),
@@ -175,6 +229,11 @@ class FileLevelSuppression(_DirectiveRule):
         Pass('DOC = """\n# mypy: ignore-errors\n"""\n'),
         Pass("import os\n    # mypy: ignore-errors\n"),
         Pass("foo();\n// @ts-nocheck\n", path="example.ts"),
+        # `@ts-nocheck` is a single-line pragma: in a block comment TypeScript ignores it.
+        Pass("#!/usr/bin/env node\n/* @ts-nocheck */\nfoo();\n", path="example.js"),
+        Pass("/** @ts-nocheck */\nfoo();\n", path="example.ts"),
+        Pass("// tslint:disable:no-any\nlet x: any;\n// tslint:enable:no-any\n",
+             path="example.ts"),
         Pass("/* eslint-disable no-console -- CLI tool */\nconsole.log(1);\n", path="example.js"),
         Pass("const doc = `/* eslint-disable */ @ts-nocheck`;\n", path="example.js"),
         Pass("// biome-ignore format: generated table\nconst t = [1,2];\n", path="example.js"),
@@ -247,6 +306,14 @@ class UnexplainedSuppression(_DirectiveRule):
         Flag("key: value  # yamllint disable-line rule:line-length\n", path="config.yml", line=1),
         Flag("# hadolint ignore=DL3008\nRUN apt-get install -y curl\n", path="Dockerfile", line=1),
         Flag("Resources:  # checkov:skip=CKV_AWS_20\n  B: {}\n", path="template.yml", line=1),
+        Flag("// tslint:disable-next-line:no-any\nlet x: any;\n", path="example.ts", line=1,
+             message="TSLint rule no-any"),
+        Flag("// deno-lint-ignore no-explicit-any\nlet x: any;\n", path="example.ts", line=1,
+             message="deno lint no-explicit-any"),
+        Flag("h = hashlib.md5(data)  # nosemgrep: python.lang.security.insecure-hash\n", line=1,
+             message="semgrep"),
+        Flag("x = f()  # pyre-fixme[6]\n", line=1, message="Pyre error 6"),
+        Flag("x = f()  # pytype: disable=attribute-error\n", line=1, message="pytype"),
         Flag("x = 1  # type: ignore[misc]\n", before="x = 1  # type: ignore[misc]  # why not\n",
              line=1),
 
@@ -275,6 +342,9 @@ class UnexplainedSuppression(_DirectiveRule):
         Pass("Resources:  # checkov:skip=CKV_AWS_20:public static website\n  B: {}\n",
              path="template.yml"),
         Pass("echo '# shellcheck disable=SC2086'\n", path="script.sh"),
+        Pass("x = f()  # pyre-fixme[6]: the stub says str, the API returns bytes\n"),
+        Pass("// deno-lint-ignore no-explicit-any -- the JSON is untyped\nlet x: any;\n",
+             path="example.ts"),
         Pass('title: "# yamllint disable-line rule:line-length"\n', path="config.yml"),
         Pass('RUN echo "# hadolint ignore=DL3008" > /notes\n', path="Dockerfile"),
     )  # fmt: skip
