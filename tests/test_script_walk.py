@@ -14,9 +14,9 @@ from aiguard.lint.engine import Engine
 from aiguard.lint.registry import load_rules
 from aiguard.lint.rule import FileContext, Flag, Pass, ScriptRule
 from aiguard.lint.testing import example_change, run_example
-from aiguard.lint.walk_script import ScriptWalk, Visitor, walk
+from aiguard.lint.walk_script import ScriptWalk, Visitor, named_types, walk
 from aiguard.project import Project
-from aiguard.source import TREE_SITTER_LANGUAGES, Source
+from aiguard.source import TREE_SITTER_LANGUAGES, Source, tree_sitter_language
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -89,6 +89,18 @@ def test_same_events_as_a_walk_of_named_children(path: str, code: str) -> None:
     recorder = Recorder(_nodes(root))
     walk(root, [recorder])
     assert recorder.events == expected
+
+
+@pytest.mark.parametrize(("path", "code"), SAMPLES + EXAMPLES)
+def test_named_types_holds_every_named_type_a_tree_has(path: str, code: str) -> None:
+    root = Source(path, code).tree.root_node
+    assert _nodes(root) <= named_types(tree_sitter_language(path))
+
+
+def test_named_types_leaves_out_tokens_and_hidden_rules() -> None:
+    types = named_types(tree_sitter_language("a.ts"))
+    assert {"call_expression", "identifier", "program", "type_annotation"} <= types
+    assert not {t for t in types if t.startswith("_") or not t[0].isalpha()}
 
 
 def test_there_are_many_examples() -> None:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
+    from tree_sitter import Language, Node
 
 Method = Callable[["Node"], object]
 
@@ -45,6 +45,16 @@ def visitor_methods(visitor: object) -> dict[str, Method]:
             if callable(method):
                 found[name] = method
     return found
+
+
+def named_types(language: Language) -> frozenset[str]:
+    """Every named node type of a grammar: for a visitor that must see every node it reads."""
+    names = (language.node_kind_for_id(i) for i in range(language.node_kind_count))
+    return frozenset(
+        name
+        for i, name in enumerate(names)
+        if name and language.node_kind_is_named(i) and language.node_kind_is_visible(i)
+    )
 
 
 class ScriptWalk:
