@@ -80,6 +80,18 @@ THROWING_QUERIES = ("getBy", "getAllBy", "findBy", "findAllBy")
 SCRIPT_SUFFIXES = (".js", ".ts", ".jsx", ".tsx", ".mjs", ".cjs", ".mts", ".cts")
 
 
+# The node types `_ScriptReader._visit` treats specially, besides CONDITIONALS and LOOPS.
+_HANDLED = frozenset(
+    {
+        "call_expression",
+        "function_declaration",
+        "generator_function_declaration",
+        "variable_declarator",
+        "binary_expression",
+    }
+)
+
+
 @dataclass(frozen=True)
 class _Context:
     """Where the walk stands: the suite path, the test or helper it is in, and its guards."""
@@ -150,9 +162,21 @@ class _ScriptReader:
         from aiguard.source import tree_sitter_language
 
         for kind in named_types(tree_sitter_language(self.source.path)):
-            visitors[f"visit_{kind}"] = self._enter
+            handled = kind in _HANDLED or kind in CONDITIONALS or kind in LOOPS
+            visitors[f"visit_{kind}"] = self._enter if handled else self._enter_plain
             visitors[f"leave_{kind}"] = self._leave
         return visitors
+
+    def _enter_plain(self, node: Node) -> None:
+        """A node `_visit` does nothing special with: it passes its context on (the fast path
+        of `_enter`, for most nodes)."""
+        inherited = self._inherited
+        if self._planned:
+            context = self._planned.pop(node.id, None)
+            if context is not None:
+                inherited.append(context)
+                return
+        inherited.append(inherited[-1] if inherited else None)
 
     def _enter(self, node: Node) -> None:
         context = self._planned.pop(node.id, None)
