@@ -14,7 +14,7 @@ from aiguard.lint.engine import Engine
 from aiguard.lint.registry import load_rules
 from aiguard.lint.rule import FileContext, Flag, Pass, ScriptRule
 from aiguard.lint.testing import example_change, run_example
-from aiguard.lint.walk_script import ScriptWalk, Visitor, named_types, walk
+from aiguard.lint.walk_script import ScriptWalk, Visitor, named_types, nodes_of, walk
 from aiguard.project import Project
 from aiguard.source import TREE_SITTER_LANGUAGES, Source, tree_sitter_language
 
@@ -127,6 +127,14 @@ def test_a_subtree_walk_stays_inside_it() -> None:
     assert recorder.events == [e for e in reference(second) if e[1] in types]
     assert len(recorder.events) == 6
     assert all(second.start_byte <= e[2] and e[3] <= second.end_byte for e in recorder.events)
+
+
+@pytest.mark.parametrize(("path", "code"), SAMPLES + EXAMPLES)
+def test_nodes_of_finds_what_a_walk_of_named_children_finds(path: str, code: str) -> None:
+    root = Source(path, code).tree.root_node
+    types = {"call_expression", "class_declaration", "function", "comment", "program"}
+    expected = [e[1:] for e in reference(root) if e[0] == "visit" and e[1] in types]
+    assert [(n.type, n.start_byte, n.end_byte) for n in nodes_of(root, types)] == expected
 
 
 def test_visitors_are_called_in_the_order_given() -> None:

@@ -154,3 +154,20 @@ class ScriptWalk:
 def walk(root: Node, visitors: Iterable[Visitor]) -> None:
     """Dispatch the methods of `visitors` over one walk of `root` (exceptions propagate)."""
     ScriptWalk(visitors).walk(root)
+
+
+class _Collector:
+    def __init__(self, types: Iterable[str]) -> None:
+        self.types = frozenset(types)
+        self.found: list[Node] = []
+
+    def get_visitors(self) -> Mapping[str, Method]:
+        return {f"visit_{kind}": self.found.append for kind in self.types}
+
+
+def nodes_of(root: Node, types: Iterable[str]) -> list[Node]:
+    """The named nodes of `types` in `root` (itself included), in document order, from one walk:
+    for an index that reads a few node types of many files."""
+    collector = _Collector(types)
+    walk(root, [collector])
+    return collector.found
