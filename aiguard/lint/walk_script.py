@@ -117,7 +117,13 @@ class ScriptWalk:
                 kind = node.type
                 calls = self._visits.get(kind)
                 if calls:
-                    self._call(calls, node)
+                    if len(calls) == 1 and not self._failed:  # inlined: most nodes have one
+                        try:
+                            calls[0][1](node)
+                        except Exception as exc:  # one visitor's bug must not stop the others
+                            self._fail(calls[0][0], exc)
+                    else:
+                        self._call(calls, node)
                 calls = self._leaves.get(kind)
                 if calls:
                     open_leaves.append((depth, node, calls))
@@ -127,7 +133,13 @@ class ScriptWalk:
             while True:  # the node at `depth` is done: leave it, go to its next sibling or up
                 if open_leaves and open_leaves[-1][0] == depth:
                     _, done, calls = open_leaves.pop()
-                    self._call(calls, done)
+                    if len(calls) == 1 and not self._failed:
+                        try:
+                            calls[0][1](done)
+                        except Exception as exc:  # one visitor's bug must not stop the others
+                            self._fail(calls[0][0], exc)
+                    else:
+                        self._call(calls, done)
                 if depth > 0 and next_sibling():
                     break
                 if depth == 0 or not parent():
@@ -135,20 +147,20 @@ class ScriptWalk:
                 depth -= 1
 
     def _call(self, calls: _Calls, node: Node) -> None:
-        failed = False
         for visitor, method in calls:
             if self._failed and id(visitor) in self._failed:
                 continue  # failed earlier: a leave still due, or this very dispatch
             try:
                 method(node)
             except Exception as exc:  # one visitor's bug must not stop the others
-                if self._on_error is None:
-                    raise
-                self._failed.add(id(visitor))
-                self._on_error(visitor, exc)
-                failed = True
-        if failed:
-            self._build()  # drop the failed visitor's methods from the tables
+                self._fail(visitor, exc)
+
+    def _fail(self, visitor: Visitor, exc: Exception) -> None:
+        if self._on_error is None:
+            raise exc
+        self._failed.add(id(visitor))
+        self._on_error(visitor, exc)
+        self._build()  # drop the failed visitor's methods from the tables
 
 
 def walk(root: Node, visitors: Iterable[Visitor]) -> None:
