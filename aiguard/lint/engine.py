@@ -2,8 +2,9 @@
 
 Per file: pick the rules whose languages, scope and `interest` fit the changed lines (a file
 no rule cares about is never parsed), run the file rules, run all Python rules in one batched
-libcst traversal, then keep findings on changed lines (or marked `removal`), apply inline
-suppressions and configured severities.
+libcst traversal and all JavaScript/TypeScript rules in one tree-sitter cursor walk, then keep
+findings on changed lines (or marked `removal`), apply inline suppressions and configured
+severities.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from aiguard.change.model import ChangeSet, FileChange
 from aiguard.config import Config
 from aiguard.findings import Finding, Notification, Severity
 from aiguard.lint import suppressions
-from aiguard.lint.rule import FileContext, FileRule, PythonRule, Rule, RuleRef
+from aiguard.lint.rule import FileContext, FileRule, PythonRule, Rule, RuleRef, ScriptRule
 from aiguard.project import Project
 from aiguard.source import Source, SourceError
 
@@ -145,6 +146,9 @@ class Engine:
         python_rules = [r for r in loaded if issubclass(r, PythonRule)]
         if python_rules and not parse_failed:
             raw.extend(self._run_python(python_rules, context, outcome))
+        script_rules = [r for r in loaded if issubclass(r, ScriptRule)]
+        if script_rules and not parse_failed:
+            raw.extend(_run_script(script_rules, context, outcome))
         outcome.findings = self._keep(raw, change, after)
         return outcome
 
@@ -207,6 +211,37 @@ class Engine:
             f = replace(f, line=line, line_text=after.line(line), severity=level)
             kept.setdefault((f.rule_id, f.line, f.column, f.message), f)
         return suppressions.apply(sorted(kept.values(), key=lambda f: f.sort_key), after)
+
+
+def _run_script(
+    rule_classes: Sequence[type[Rule]], context: FileContext, outcome: FileOutcome
+) -> list[Finding]:
+    """All script rules of a file in one walk; a rule that raises loses only its own findings."""
+    try:
+        root = context.after.tree.root_node
+    except SourceError as exc:
+        outcome.notifications.append(_parse_error(context.change.path, exc))
+        return []
+    from aiguard.lint.walk_script import ScriptWalk, Visitor
+
+    script_rules = [cls(context) for cls in rule_classes if issubclass(cls, ScriptRule)]
+    failed: set[int] = set()
+    parse_failed = False
+
+    def on_error(visitor: Visitor, exc: Exception) -> None:
+        """As for file rules: a parse error once per file, else the rule's crash."""
+        nonlocal parse_failed
+        failed.add(id(visitor))
+        if isinstance(exc, SourceError):  # the rule read a version or file that does not parse
+            if not parse_failed:
+                outcome.notifications.append(_parse_error(context.change.path, exc))
+            parse_failed = True
+            return
+        rule = next(r for r in script_rules if r is visitor)
+        outcome.notifications.append(_rule_crashed(type(rule), context.change.path, exc))
+
+    ScriptWalk(script_rules, on_error).walk(root)
+    return [f for r in script_rules if id(r) not in failed for f in r.findings]
 
 
 def _changed_text(change: FileChange, after: Source, before: Source | None) -> str:

@@ -4,8 +4,10 @@ Three kinds, by what they read:
 
 * `PythonRule` - a libcst visitor (`visit_<Node>` / `leave_<Node>`); all Python rules of a file
   share one batched traversal of the after-version's tree.
-* `FileRule` - `check()` reads the file however it likes: a tree-sitter tree for JavaScript and
-  TypeScript (`self.after.tree`), raw lines or comments for text and config files.
+* `ScriptRule` - a tree-sitter visitor for JavaScript and TypeScript (`visit_<node type>` /
+  `leave_<node type>`); all script rules of a file share one cursor walk of the after-version's
+  tree (see aiguard.lint.walk_script).
+* `FileRule` - `check()` reads the file however it likes: raw lines, comments, a parsed config.
 
 Every rule sees both versions of the file (`self.before`, `None` for a new file, and
 `self.after`) and the `Project`. It reports with `report()`/`report_line()`; the engine keeps a
@@ -37,6 +39,7 @@ from aiguard.findings import Category, Finding, Severity
 
 if TYPE_CHECKING:
     import libcst
+    import tree_sitter
 
     from aiguard.change.model import FileChange
     from aiguard.project import Project
@@ -326,6 +329,26 @@ class PythonRule(Rule):
                 )
             )
         self.reported_nodes.clear()
+
+
+class ScriptRule(Rule):
+    """A tree-sitter visitor over the after-version of a JavaScript/TypeScript file.
+
+    Define `visit_<node type>` / `leave_<node type>` methods (named node types of the grammar,
+    e.g. `visit_call_expression`); they are called with the node during one walk shared by all
+    script rules of the file, `visit_` before the node's children, `leave_` after them. A rule
+    that visits several types with one method overrides `get_visitors`. Report with
+    `report_line` (`self.after.node_span(node)` gives a node's position).
+    """
+
+    languages: ClassVar[frozenset[str]] = frozenset({"javascript", "typescript"})
+
+    def get_visitors(self) -> Mapping[str, Callable[[tree_sitter.Node], object]]:
+        """The methods the walk dispatches, by `visit_<type>`/`leave_<type>` name; an empty
+        mapping leaves the file alone."""
+        from aiguard.lint.walk_script import visitor_methods
+
+        return visitor_methods(self)
 
 
 @dataclass(frozen=True)

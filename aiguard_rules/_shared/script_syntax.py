@@ -48,17 +48,10 @@ def text(node: tree_sitter.Node) -> str:
     return (node.text or b"").decode("utf-8", "surrogatepass")
 
 
-def walk(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
-    """Every named node under `node` (itself included), depth first, in document order."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.named_children))
-
-
 def walk_scope(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
-    """Like `walk`, without entering nested functions (their statements are not this scope's)."""
+    """The named nodes under `node` (not itself), depth first, in document order, without
+    entering nested functions (their statements are not this scope's). For a look-up inside
+    one function; a rule reads a whole file through aiguard.lint.walk_script."""
     stack = list(reversed(node.named_children))
     while stack:
         current = stack.pop()

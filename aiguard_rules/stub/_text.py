@@ -193,11 +193,12 @@ def _js_classes(path: str, text: str) -> Iterator[ClassFacts]:
         root = Source(path, text).tree.root_node
     except SourceError:
         return  # as for Python: a file that does not parse shows no subclass
-    for node in ts.walk(root):
-        if node.type in {"class_declaration", "class", "abstract_class_declaration"}:
-            facts = js_class_facts(node)
-            if facts is not None:
-                yield facts
+    from aiguard.lint.walk_script import nodes_of
+
+    for node in nodes_of(root, ("class_declaration", "class", "abstract_class_declaration")):
+        facts = js_class_facts(node)
+        if facts is not None:
+            yield facts
 
 
 def js_class_facts(node: tree_sitter.Node) -> ClassFacts | None:

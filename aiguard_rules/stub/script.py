@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
 from aiguard.findings import Category, Severity
-from aiguard.lint.rule import Example, FileRule, Flag, Pass, Scope
+from aiguard.lint.rule import Example, Flag, Pass, Scope, ScriptRule
 from aiguard.source import Comment
 from aiguard_rules._shared import script_syntax as ts
 from aiguard_rules.stub._text import (
@@ -45,7 +46,7 @@ _NOT_IMPLEMENTED = re.compile(
 _NOT_IMPLEMENTED_CLASS = re.compile(r"NotImplemented|Unimplemented", re.IGNORECASE)
 
 
-class JsStubBody(FileRule):
+class JsStubBody(ScriptRule):
     id = "AIG404"
     name = "stub-body-js"
     category = Category.STUB
@@ -124,10 +125,8 @@ class JsStubBody(FileRule):
         Pass("export function version() {\n  return null;\n}\n"),
     )
 
-    def check(self) -> None:
-        for node in ts.walk(self.after.tree.root_node):
-            if node.type in ts.FUNCTION_TYPES:
-                self._judge(node)
+    def get_visitors(self) -> Mapping[str, Callable[[tree_sitter.Node], object]]:
+        return {f"visit_{kind}": self._judge for kind in ts.FUNCTION_TYPES}
 
     def _judge(self, function: tree_sitter.Node) -> None:
         statements_ = ts.body_statements(function)
@@ -225,7 +224,7 @@ def _returns_constant(statement: tree_sitter.Node) -> bool:
 # -- AIG405 ------------------------------------------------------------------------------------
 
 
-class JsErrorHidingHandler(FileRule):
+class JsErrorHidingHandler(ScriptRule):
     id = "AIG405"
     name = "error-hiding-handler-js"
     category = Category.STUB
@@ -263,14 +262,7 @@ class JsErrorHidingHandler(FileRule):
         Pass("try {\n  save();\n} catch (e) {}\n", path="src/__tests__/save.js"),
     )
 
-    def check(self) -> None:
-        for node in ts.walk(self.after.tree.root_node):
-            if node.type == "catch_clause":
-                self._catch_clause(node)
-            elif node.type == "call_expression":
-                self._promise_catch(node)
-
-    def _catch_clause(self, node: tree_sitter.Node) -> None:
+    def visit_catch_clause(self, node: tree_sitter.Node) -> None:
         body = node.child_by_field_name("body")
         if body is None or any(c.type != "comment" for c in body.named_children):
             return
@@ -282,7 +274,7 @@ class JsErrorHidingHandler(FileRule):
             line, "empty catch block: the error is discarded without being handled or logged"
         )
 
-    def _promise_catch(self, node: tree_sitter.Node) -> None:
+    def visit_call_expression(self, node: tree_sitter.Node) -> None:
         func = node.child_by_field_name("function")
         arguments = node.child_by_field_name("arguments")
         if func is None or arguments is None or func.type != "member_expression":

@@ -376,10 +376,10 @@ def _js_file(path: str, text: str) -> list[Expectation]:
     except SourceError:
         # As for Python: a test that does not parse pins no answers.
         return []
+    from aiguard.lint.walk_script import nodes_of
+
     found: list[Expectation] = []
-    for node in ts.walk(root):
-        if node.type != "call_expression":
-            continue
+    for node in nodes_of(root, ("call_expression",)):
         pair = _js_assertion(node)
         if pair is None:
             continue

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
 from aiguard.findings import Category, Severity
-from aiguard.lint.rule import Example, FileRule, Flag, Pass, Scope
+from aiguard.lint.rule import Example, FileContext, Flag, Pass, Scope, ScriptRule
 from aiguard_rules._shared import script_syntax as ts
 from aiguard_rules.test_special_case._answers import (
     Index,
@@ -56,7 +57,7 @@ def _js_env_kind(name: str) -> str | None:
     return None
 
 
-class JsTestRunnerDetection(FileRule):
+class JsTestRunnerDetection(ScriptRule):
     id = "AIG302"
     name = "test-runner-detection-js"
     category = Category.TEST_SPECIAL_CASE
@@ -148,15 +149,23 @@ class JsTestRunnerDetection(FileRule):
         ),
     )
 
-    def check(self) -> None:
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._config = is_config_module(self.path)
+
+    def get_visitors(self) -> Mapping[str, Callable[[tree_sitter.Node], object]]:
         if is_js_tool_config(self.path):
-            return
-        config = is_config_module(self.path)
-        for node in ts.walk(self.after.tree.root_node):
-            message = self._judge(node, config)
-            if message:
-                span = self.after.node_span(node)
-                self.report_line(span.line, message, column=span.column)
+            return {}
+        kinds = ["member_expression", "subscript_expression", "unary_expression"]
+        if not self._config:
+            kinds += ["binary_expression", "switch_case"]
+        return {f"visit_{kind}": self._visit for kind in kinds}
+
+    def _visit(self, node: tree_sitter.Node) -> None:
+        message = self._judge(node, self._config)
+        if message:
+            span = self.after.node_span(node)
+            self.report_line(span.line, message, column=span.column)
 
     def _judge(self, node: tree_sitter.Node, config: bool) -> str | None:
         kind = node.type
@@ -203,7 +212,7 @@ class JsTestRunnerDetection(FileRule):
         return None
 
     def _vitest_meta(self, node: tree_sitter.Node) -> str | None:
-        if ts.text(node) != "import.meta.vitest" or _in_source_test_block(node):
+        if ts.text(node) != "import.meta.vitest" or _in_source_test_block(node, self.path):
             return None
         return "production code reads import.meta.vitest outside an in-source test block"
 
@@ -262,7 +271,7 @@ def _js_env_name(node: tree_sitter.Node) -> str | None:
     return None
 
 
-def _in_source_test_block(node: tree_sitter.Node) -> bool:
+def _in_source_test_block(node: tree_sitter.Node, path: str) -> bool:
     """Inside `if (import.meta.vitest) { ...tests... }`, Vitest's in-source testing idiom."""
     current = node.parent
     while current is not None:
@@ -274,20 +283,23 @@ def _in_source_test_block(node: tree_sitter.Node) -> bool:
                 and consequence is not None
                 and ts.text(ts.unwrap(condition)) == "import.meta.vitest"
                 and current.child_by_field_name("alternative") is None
-                and _declares_tests(consequence)
+                and _declares_tests(consequence, path)
             ):
                 return True
         current = current.parent
     return False
 
 
-def _declares_tests(block: tree_sitter.Node) -> bool:
-    for node in ts.walk(block):
-        if node.type == "call_expression":
-            func = node.child_by_field_name("function")
-            if func is not None and ts.text(func).split(".")[0] in _TEST_BLOCK_CALLS:
-                return True
-    return False
+def _declares_tests(block: tree_sitter.Node, path: str) -> bool:
+    """Whether `block` calls it/test/describe/bench/expect. Asked only about a block under
+    `if (import.meta.vitest)`, so tree-sitter's own query engine searches it (no second walk)."""
+    import tree_sitter
+
+    from aiguard.source import tree_sitter_language
+
+    query = tree_sitter.Query(tree_sitter_language(path), "(call_expression function: _ @f)")
+    functions = tree_sitter.QueryCursor(query).captures(block).get("f", [])
+    return any(ts.text(func).split(".")[0] in _TEST_BLOCK_CALLS for func in functions)
 
 
 _VALIDATE_TEST = code("""
@@ -305,7 +317,7 @@ export function validate(email) {
 """)
 
 
-class JsHardcodedTestAnswer(FileRule):
+class JsHardcodedTestAnswer(ScriptRule):
     id = "AIG304"
     name = "hardcoded-test-answer-js"
     category = Category.TEST_SPECIAL_CASE
@@ -410,28 +422,44 @@ class JsHardcodedTestAnswer(FileRule):
         ),
     )
 
-    def check(self) -> None:
-        tree = self.after.tree
-        index: Index | None = None
-        for node in ts.walk(tree.root_node):
-            if node.type not in ts.FUNCTION_TYPES:
-                continue
-            facts = self._facts(node)
-            if facts is None or not facts.candidates():
-                continue
-            if index is None:
-                index = js_index(self.project)
-            for branch, expectation in facts.hardcoded(index):
-                span = self.after.node_span(branch.node)
-                if not self.context.change.is_changed(span.line):
-                    span = self.after.node_span(branch.output_node)
-                self.report_line(
-                    span.line,
-                    hardcoded_message(facts.name, branch, expectation, js=True),
-                    column=span.column,
-                )
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        # The facts of each function the walk is in, innermost last (None: not a candidate).
+        self._functions: list[FunctionFacts | None] = []
+        self._index: Index | None = None
+
+    def get_visitors(self) -> Mapping[str, Callable[[tree_sitter.Node], object]]:
+        visitors: dict[str, Callable[[tree_sitter.Node], object]] = {}
+        for kind in ts.FUNCTION_TYPES:
+            visitors[f"visit_{kind}"] = self._enter_function
+            visitors[f"leave_{kind}"] = self._leave_function
+        visitors["visit_return_statement"] = self._scoped(self._return_statement)
+        visitors["visit_binary_expression"] = self._scoped(self._binary_expression)
+        visitors["visit_if_statement"] = self._scoped(self._if_branch)
+        visitors["visit_ternary_expression"] = self._scoped(self._ternary_branch)
+        return visitors
+
+    def _enter_function(self, function: tree_sitter.Node) -> None:
+        self._functions.append(self._facts(function))
+
+    def _leave_function(self, function: tree_sitter.Node) -> None:
+        facts = self._functions.pop()
+        if facts is None or not facts.candidates():
+            return
+        if self._index is None:
+            self._index = js_index(self.project)
+        for branch, expectation in facts.hardcoded(self._index):
+            span = self.after.node_span(branch.node)
+            if not self.context.change.is_changed(span.line):
+                span = self.after.node_span(branch.output_node)
+            self.report_line(
+                span.line,
+                hardcoded_message(facts.name, branch, expectation, js=True),
+                column=span.column,
+            )
 
     def _facts(self, function: tree_sitter.Node) -> FunctionFacts | None:
+        """The facts the walk gathers on `function`'s own scope (nested functions have theirs)."""
         name = ts.function_name(function)
         params = ts.parameter_names(function)
         if not name or not any(params):
@@ -440,20 +468,29 @@ class JsHardcodedTestAnswer(FileRule):
         body = function.child_by_field_name("body")
         if body is not None and body.type != "statement_block":
             facts.computes = not ts.literal_value(body)[0]
-        for node in ts.walk_scope(function):
-            if node.type == "return_statement":
-                value = next((c for c in node.named_children if c.type != "comment"), None)
-                if value is not None and not ts.literal_value(value)[0]:
-                    facts.computes = True
-            elif node.type == "binary_expression":
-                pair = _js_equality(node, facts)
-                if pair is not None:
-                    facts.note_comparison(*pair)
-            elif node.type == "if_statement":
-                self._if_branch(node, facts)
-            elif node.type == "ternary_expression":
-                self._ternary_branch(node, facts)
         return facts
+
+    def _scoped(
+        self, method: Callable[[tree_sitter.Node, FunctionFacts], None]
+    ) -> Callable[[tree_sitter.Node], None]:
+        """`method` called with the facts of the innermost function, when it is a candidate."""
+
+        def visit(node: tree_sitter.Node) -> None:
+            facts = self._functions[-1] if self._functions else None
+            if facts is not None:
+                method(node, facts)
+
+        return visit
+
+    def _return_statement(self, node: tree_sitter.Node, facts: FunctionFacts) -> None:
+        value = next((c for c in node.named_children if c.type != "comment"), None)
+        if value is not None and not ts.literal_value(value)[0]:
+            facts.computes = True
+
+    def _binary_expression(self, node: tree_sitter.Node, facts: FunctionFacts) -> None:
+        pair = _js_equality(node, facts)
+        if pair is not None:
+            facts.note_comparison(*pair)
 
     def _if_branch(self, node: tree_sitter.Node, facts: FunctionFacts) -> None:
         condition = node.child_by_field_name("condition")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from aiguard.lint.walk_python import visit_batched
 from aiguard.source import Source
 from aiguard_rules.test_weakening._model import (
     EQUALITY_TEST_NAME,
@@ -170,7 +171,8 @@ def read_python(source: Source) -> FileFacts:
     module = source.cst
     facts = FileFacts(source=source, locate=source.position, render=module.code_for_node)
     reader = _Reader(module, facts, source.path)
-    module.visit(reader)
+    # The read-only batched walk: libcst's own `module.visit` would rebuild every node.
+    visit_batched(module, [reader])
     reader.finish()
     return facts
 
@@ -185,9 +187,9 @@ class _Frame:
     pending_raises: list[tuple[str, Marker]] = field(default_factory=list)
 
 
-class _Reader(cst.CSTVisitor):
-    """One walk over the module. Only the outermost function of a nesting is a `Case`: the
-    callbacks and closures inside a test belong to it."""
+class _Reader(cst.BatchableCSTVisitor):
+    """One read-only walk over the module (aiguard.lint.walk_python). Only the outermost
+    function of a nesting is a `Case`: the callbacks and closures inside a test belong to it."""
 
     def __init__(self, module: cst.Module, facts: FileFacts, path: str) -> None:
         super().__init__()

@@ -9,6 +9,7 @@ named by its suite path (`suite > case`), which is how the before- and after-ver
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -79,6 +80,18 @@ THROWING_QUERIES = ("getBy", "getAllBy", "findBy", "findAllBy")
 SCRIPT_SUFFIXES = (".js", ".ts", ".jsx", ".tsx", ".mjs", ".cjs", ".mts", ".cts")
 
 
+# The node types `_ScriptReader._visit` treats specially, besides CONDITIONALS and LOOPS.
+_HANDLED = frozenset(
+    {
+        "call_expression",
+        "function_declaration",
+        "generator_function_declaration",
+        "variable_declarator",
+        "binary_expression",
+    }
+)
+
+
 @dataclass(frozen=True)
 class _Context:
     """Where the walk stands: the suite path, the test or helper it is in, and its guards."""
@@ -115,6 +128,8 @@ class _ScriptReader:
         self.facts = FileFacts(source=source, locate=source.node_span, render=source.node_text)
         self.imports: dict[str, _Imported] = {}
         self.helpers: set[str] = set()
+        self._planned: dict[int, _Context] = {}  # see "the walk" below
+        self._inherited: list[_Context | None] = []
 
     def text(self, node: Node) -> str:
         return self.source.node_text(node)
@@ -123,21 +138,67 @@ class _ScriptReader:
         return squash(self.text(node))
 
     def read(self) -> None:
+        from aiguard.lint.walk_script import walk
+
         root = self.source.tree.root_node
         self._read_module_facts(root)
-        stack: list[tuple[Node, _Context]] = [(root, _Context())]
-        while stack:
-            node, context = stack.pop()
-            children = self._visit(node, context)
-            stack.extend(reversed(children))
+        self._planned[root.id] = _Context()
+        walk(root, [self])
         known = set(self.facts.functions)
         for case in self.facts.functions.values():
             case.local_calls = [c for c in case.local_calls if c in known]
 
     # -- the walk -------------------------------------------------------------------------
+    #
+    # One walk of the whole tree (aiguard.lint.walk_script) reaches every named node; the
+    # reader decides which of them it reads and in what context. A node it reads either
+    # passes a context to all its named children (`_inherited`, one entry per named
+    # ancestor, None when the ancestor passes nothing), or names the descendants it reads
+    # and their contexts (`_planned`, by node id); every other node is walked past unread.
 
-    def _visit(self, node: Node, context: _Context) -> list[tuple[Node, _Context]]:
-        """Handle one node; return its children with the context they are walked in."""
+    def get_visitors(self) -> dict[str, Callable[[Node], object]]:
+        visitors: dict[str, Callable[[Node], object]] = {}
+        from aiguard.lint.walk_script import named_types
+        from aiguard.source import tree_sitter_language
+
+        for kind in named_types(tree_sitter_language(self.source.path)):
+            handled = kind in _HANDLED or kind in CONDITIONALS or kind in LOOPS
+            visitors[f"visit_{kind}"] = self._enter if handled else self._enter_plain
+            visitors[f"leave_{kind}"] = self._leave
+        return visitors
+
+    def _enter_plain(self, node: Node) -> None:
+        """A node `_visit` does nothing special with: it passes its context on (the fast path
+        of `_enter`, for most nodes)."""
+        inherited = self._inherited
+        if self._planned:
+            context = self._planned.pop(node.id, None)
+            if context is not None:
+                inherited.append(context)
+                return
+        inherited.append(inherited[-1] if inherited else None)
+
+    def _enter(self, node: Node) -> None:
+        context = self._planned.pop(node.id, None)
+        if context is None and self._inherited:
+            context = self._inherited[-1]
+        if context is None:
+            self._inherited.append(None)
+            return
+        children = self._visit(node, context)
+        if isinstance(children, _Context):
+            self._inherited.append(children)
+            return
+        self._inherited.append(None)
+        for child, child_context in children:
+            self._planned[child.id] = child_context
+
+    def _leave(self, node: Node) -> None:
+        self._inherited.pop()
+
+    def _visit(self, node: Node, context: _Context) -> _Context | list[tuple[Node, _Context]]:
+        """Handle one node; return the context all its named children are read in, or the
+        descendants to read with theirs."""
         kind = node.type
         if kind == "call_expression":
             handled = self._call(node, context)
@@ -160,13 +221,13 @@ class _ScriptReader:
             context = _with(context, conditional=True)
         elif kind in LOOPS:
             context = _with(context, looped=True)
-        return [(child, context) for child in node.named_children]
+        return context
 
     def _helper(
         self, node: Node, name: Node | None, function: Node, context: _Context
-    ) -> list[tuple[Node, _Context]]:
+    ) -> _Context | list[tuple[Node, _Context]]:
         if name is None or context.case is not None:
-            return [(child, context) for child in node.named_children]
+            return context
         helper = Case(
             name=self.text(name), anchor=name, node=node, first_anchor=node, is_test=False
         )
