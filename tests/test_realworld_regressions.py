@@ -131,3 +131,106 @@ def test_compiled_and_development_sets_are_not_direct_dependencies(
     assert line_of(runtime, "requets") in {h.line for h in at(hits, "AIG804", "requirements.in")}
     [backport] = at(hits, "AIG803", "requirements.in")
     assert backport.line == line_of(runtime, "tomli") and backport.severity == "warning"
+
+
+# -- 1: test changes that follow a deliberate production change -----------------------------
+
+CART_BEFORE = code("""
+    def total(items, discount=0.0):
+        return sum(items) * (1 - discount)
+
+
+    def count(items):
+        return len(items)
+
+
+    def parse(text):
+        if not text:
+            raise ValueError("empty input")
+        return int(text)
+    """)
+CART_AFTER = code("""
+    def total(items):
+        return sum(items)
+
+
+    def count(items):
+        return len(items) + 1
+
+
+    def parse(text):
+        if not text:
+            raise ValueError("nothing to parse")
+        return int(text)
+    """)
+CART_TESTS_BEFORE = code("""
+    import pytest
+
+    from shop.cart import count, parse, total
+
+
+    def test_total():
+        assert total([1, 2]) == 3
+        assert total([10], discount=0.5) == 5
+
+
+    def test_total_with_discount():
+        assert total([10, 10], discount=0.1) == 18
+
+
+    def test_count():
+        assert count([1, 2]) == 2
+
+
+    def test_count_of_nothing():
+        assert count([]) == 0
+        assert count([0]) == 1
+
+
+    def test_parse_empty():
+        with pytest.raises(ValueError) as info:
+            parse("")
+        assert "empty input" in str(info.value)
+    """)
+CART_TESTS_AFTER = code("""
+    import pytest
+
+    from shop.cart import count, parse, total
+
+
+    def test_total():
+        assert total([1, 2]) == 3
+
+
+    def test_count_of_nothing():
+        assert count([0]) == 1
+
+
+    def test_parse_empty():
+        with pytest.raises(ValueError, match="nothing to parse"):
+            parse("")
+    """)
+
+
+def test_test_changes_that_follow_a_production_change_are_not_weakening(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {
+        "pyproject.toml": PYPROJECT,
+        "shop/__init__.py": "",
+        "shop/cart.py": CART_BEFORE,
+        "tests/__init__.py": "",
+        "tests/test_cart.py": CART_TESTS_BEFORE,
+    }
+    after = {"shop/cart.py": CART_AFTER, "tests/test_cart.py": CART_TESTS_AFTER}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    weakened = {(h.rule, h.line) for h in hits if h.path == "tests/test_cart.py"}
+    # `discount` was removed from `total`: its assertion and its test went with it on purpose;
+    # the message check was folded into `match=`.
+    assert ("AIG502", line_of(CART_TESTS_AFTER, "def test_total(")) not in weakened
+    assert ("AIG502", line_of(CART_TESTS_AFTER, "def test_parse_empty")) not in weakened
+    deleted = [h for h in hits if h.rule == "AIG507"]
+    assert all("test_total_with_discount" not in h.message for h in deleted)
+    # `count` changed behaviour and lost its test and an assertion: still weakening.
+    assert any("test_count`" in h.message for h in deleted)
+    assert ("AIG502", line_of(CART_TESTS_AFTER, "def test_count_of_nothing")) in weakened

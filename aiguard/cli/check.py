@@ -62,6 +62,7 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
         overlay={f.path: f.after for f in changes.files if not f.deleted},
         in_git=changes.in_git,
         changed_paths=frozenset(f.path for f in changes.files),
+        previous={f.path: f.before for f in changes.files if f.before is not None},
     )
     jobs = os.cpu_count() or 1
     outcome = Engine(registry.refs, config).check(changes, project, jobs=jobs)

@@ -3,12 +3,15 @@ tautological, broadened, looser)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from aiguard.lint.rule import Flag, Pass
 from aiguard_rules.test_weakening._model import Bound, Tolerance, format_number, new_markers
 from aiguard_rules.test_weakening._project import (
     calls_test_helper,
+    mentions_removed,
+    removed_production_words,
 )
 
 if TYPE_CHECKING:
@@ -23,7 +26,10 @@ class AssertionsRemoved(WeakeningRule):
     rationale = (
         "Deleting the assertion that fails is the cheapest way to make a test pass: the test "
         "keeps its name and still shows up green, but no longer checks what it used to. A "
-        "test whose body was replaced by `pass` checks nothing at all."
+        "test whose body was replaced by `pass` checks nothing at all. Not reported: "
+        "assertions folded into `pytest.raises(..., match=...)`, and assertions that named "
+        "something the same change removed from the production code (a parameter, an "
+        "attribute, an error message): those followed a deliberate behaviour change."
     )
     fix = (
         "Keep the assertions and fix the code, or change them to the new correct expectation. "
@@ -95,6 +101,15 @@ class AssertionsRemoved(WeakeningRule):
             ),
         ),
         Pass(
+            "import pytest\n\ndef test_parse_empty():\n"
+            "    with pytest.raises(ValueError, match='empty'):\n        parse('')\n",
+            before=(
+                "import pytest\n\ndef test_parse_empty():\n"
+                "    with pytest.raises(ValueError) as info:\n        parse('')\n"
+                "    assert 'empty' in str(info.value)\n"
+            ),
+        ),
+        Pass(
             "describe('cart', () => {\n  it('totals', () => {\n"
             "    [[[1], 1], [[1, 2], 3]].forEach(([items, total]) => {\n"
             "      expect(new Cart(items).total()).toBe(total);\n    });\n  });\n});\n",
@@ -122,13 +137,39 @@ class AssertionsRemoved(WeakeningRule):
                 self.report_at(after, new.anchor, message, removal=True)
                 continue
             had, has = before.total_assertions(name), after.total_assertions(name)
+            has += _folded_matches(before.body(old), after.body(new))
             if has >= had or _consolidated(old, new, had, has):
+                continue
+            if _follows_production(self, before.render(old.node), after.render(new.node)):
                 continue
             if has == 0:
                 message = f"test `{label}` no longer asserts anything (it had {_count(had)})"
             else:
                 message = f"test `{label}` lost {had - has} of its {_count(had)}"
             self.report_at(after, new.anchor, message, removal=True)
+
+
+def _folded_matches(old_body: str, new_body: str) -> int:
+    """Message checks folded into `pytest.raises(..., match=...)`: each new `match=` is one."""
+    return max(0, new_body.count("match=") - old_body.count("match="))
+
+
+def _follows_production(rule: AssertionsRemoved, old_text: str, new_text: str) -> bool:
+    """Whether every assertion line the test lost names something the change removed from the
+    production code: the checked behaviour went away on purpose, with its assertions."""
+    removed = removed_production_words(rule.project)
+    if not removed:
+        return False
+    kept = set(line.strip() for line in new_text.splitlines())
+    lost = [
+        line
+        for line in old_text.splitlines()
+        if line.strip() not in kept and _ASSERTING.search(line)
+    ]
+    return bool(lost) and all(mentions_removed(line, removed) for line in lost)
+
+
+_ASSERTING = re.compile(r"\bassert|\bexpect\s*\(|\braises\b|\bcheck|\bverify")
 
 
 def _consolidated(old: Case, new: Case, had: int, has: int) -> bool:

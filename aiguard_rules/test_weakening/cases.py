@@ -10,6 +10,8 @@ from aiguard.lint.rule import Flag, Pass
 from aiguard_rules.test_weakening._model import new_markers
 from aiguard_rules.test_weakening._project import (
     defines,
+    mentions_removed,
+    removed_production_words,
     resolve,
     test_names_elsewhere,
 )
@@ -148,7 +150,9 @@ class DeletedTest(WeakeningRule):
         "Deleting a failing test is the bluntest way to a green run. When the change also "
         "edits the file of the function the test called, and that function is still there, "
         "its new behaviour has simply lost its check. Deleting a test of code the change "
-        "does not touch is left alone (a clean-up, judged in review)."
+        "does not touch is left alone (a clean-up, judged in review), and so is a test of "
+        "something the same change removed from the production code (a parameter, an "
+        "attribute, a method, an error message): the behaviour it checked is gone on purpose."
     )
     fix = (
         "Keep the test and update it to the function's intended behaviour. If the behaviour "
@@ -235,6 +239,8 @@ class DeletedTest(WeakeningRule):
             kept = self._production_functions(old, added)
             if not kept:
                 continue
+            if mentions_removed(before.render(old.node), removed_production_words(self.project)):
+                continue  # it exercised a parameter, attribute or message the change removed
             short = short_name(name).split(" #", 1)[0]
             if test_names_elsewhere(self.project, short, self.after.language, self.path):
                 continue  # moved to another test file
