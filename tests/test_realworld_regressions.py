@@ -234,3 +234,116 @@ def test_test_changes_that_follow_a_production_change_are_not_weakening(
     # `count` changed behaviour and lost its test and an assertion: still weakening.
     assert any("test_count`" in h.message for h in deleted)
     assert ("AIG502", line_of(CART_TESTS_AFTER, "def test_count_of_nothing")) in weakened
+
+
+# -- 2: code moved between files --------------------------------------------------------------
+
+CORE_BEFORE = code("""
+    import json
+
+
+    def load(path):
+        return json.loads(open(path).read())  # type: ignore
+
+
+    def save(path, data):
+        open(path, "w").write(json.dumps(data))  # noqa
+    """)
+CORE_AFTER = code("""
+    import json
+
+
+    def save(path, data):
+        open(path, "w").write(json.dumps(data))  # noqa
+    """)
+IO_AFTER = code("""
+    import json
+
+
+    def load(path):
+        return json.loads(open(path).read())  # type: ignore
+
+
+    def dump(data):
+        return json.dumps(data).encode()  # type: ignore
+    """)
+TESTS_CORE_BEFORE = code("""
+    import pytest
+
+    from app.core import load, save
+
+
+    @pytest.mark.skip(reason="needs a network share")
+    def test_load_remote():
+        assert load("//share/x.json") == {}
+
+
+    def test_save_smoke(tmp_path):
+        save(tmp_path / "x.json", {})
+
+
+    def test_save(tmp_path):
+        save(tmp_path / "x.json", {"a": 1})
+        assert (tmp_path / "x.json").read_text() == '{"a": 1}'
+    """)
+TESTS_CORE_AFTER = code("""
+    from app.core import save
+
+
+    def test_save(tmp_path):
+        save(tmp_path / "x.json", {"a": 1})
+        assert (tmp_path / "x.json").read_text() == '{"a": 1}'
+    """)
+TESTS_IO_AFTER = code("""
+    import pytest
+
+    from app.core import save
+    from app.io import dump, load
+
+
+    @pytest.mark.skip(reason="needs a network share")
+    def test_load_remote():
+        assert load("//share/x.json") == {}
+
+
+    def test_save_smoke(tmp_path):
+        save(tmp_path / "x.json", {})
+
+
+    @pytest.mark.skip(reason="fails since the refactor")
+    def test_dump():
+        assert dump({}) == b"{}"
+
+
+    def test_dump_smoke():
+        dump({"a": 1})
+    """)
+
+
+def test_directives_skips_and_tests_that_moved_between_files_are_not_new(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {
+        "pyproject.toml": PYPROJECT,
+        "app/__init__.py": "",
+        "app/core.py": CORE_BEFORE,
+        "tests/__init__.py": "",
+        "tests/test_core.py": TESTS_CORE_BEFORE,
+    }
+    after = {
+        "app/core.py": CORE_AFTER,
+        "app/io.py": IO_AFTER,
+        "tests/test_core.py": TESTS_CORE_AFTER,
+        "tests/test_io.py": TESTS_IO_AFTER,
+    }
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    io = {(h.rule, h.line) for h in hits if h.path == "app/io.py"}
+    tests = {(h.rule, h.line) for h in hits if h.path == "tests/test_io.py"}
+    # Moved with their code: not new.
+    assert ("AIG101", line_of(IO_AFTER, "read())  # type: ignore")) not in io
+    assert ("AIG501", line_of(TESTS_IO_AFTER, '"needs a network share"')) not in tests
+    assert ("AIG503", line_of(TESTS_IO_AFTER, "def test_save_smoke")) not in tests
+    # Written in the same change: new, and reported.
+    assert ("AIG101", line_of(IO_AFTER, "encode()  # type: ignore")) in io
+    assert ("AIG501", line_of(TESTS_IO_AFTER, '"fails since the refactor"')) in tests
+    assert ("AIG503", line_of(TESTS_IO_AFTER, "def test_dump_smoke")) in tests

@@ -10,6 +10,7 @@ from aiguard.lint import suppressions
 from aiguard.lint.rule import FileRule, Flag, Pass
 from aiguard.source import Comment
 from aiguard_rules.suppression._model import Silencer, Weight
+from aiguard_rules.suppression._moves import not_moved
 from aiguard_rules.suppression._parse import DIRECTIVE_LANGUAGES, INTEREST, introduced
 
 _REASON_LIMIT = 80
@@ -26,7 +27,11 @@ class _DirectiveRule(FileRule):
     def check(self) -> None:
         found = self.after.memo(
             "aiguard_rules.suppression.introduced",
-            lambda: introduced(self.after, self.before, self.context.change),
+            lambda: not_moved(
+                self.project,
+                self.after,
+                introduced(self.after, self.before, self.context.change),
+            ),
         )
         for silencer in found:
             if silencer.weight is self.weight:

@@ -7,7 +7,8 @@ import re
 from typing import TYPE_CHECKING
 
 from aiguard.lint.rule import Flag, Pass
-from aiguard_rules.test_weakening._model import Bound, Tolerance, format_number, new_markers
+from aiguard_rules.test_weakening._model import Bound, Tolerance, format_number
+from aiguard_rules.test_weakening._moves import moved_body
 from aiguard_rules.test_weakening._project import (
     calls_test_helper,
     mentions_removed,
@@ -265,6 +266,8 @@ class TestWithoutAssertion(WeakeningRule):
             if old is None:
                 if before is not None and _renamed(case, before, after):
                     continue
+                if moved_body(self.project, self.path, after, name):
+                    continue  # moved here from another test file of the change
                 line: int | None = after.span(case.anchor).line
                 message = (
                     f"new test `{short_name(name)}` asserts nothing: it passes unless it raises"
@@ -361,7 +364,7 @@ class TautologicalAssertion(WeakeningRule):
 
     def check(self) -> None:
         facts = self.facts
-        for marker in new_markers(facts, self.before_facts, ("tautology",)):
+        for marker in self.new_markers(facts, self.before_facts, ("tautology",)):
             self.report_at(facts, marker.anchor, marker.message)
 
 
@@ -434,11 +437,11 @@ class BroadenedExpectation(WeakeningRule):
 
     def check(self) -> None:
         after, before = self.facts, self.before_facts
-        for marker in new_markers(after, before, ("broad-raises",)):
+        for marker in self.new_markers(after, before, ("broad-raises",)):
             self.report_at(after, marker.anchor, marker.message)
         if before is None:
             return
-        for marker in new_markers(after, before, ("bare-throw",)):
+        for marker in self.new_markers(after, before, ("bare-throw",)):
             old, new = before.functions.get(marker.scope), after.functions.get(marker.scope)
             if old is not None and new is not None and old.specific_throws > new.specific_throws:
                 self.report_at(after, marker.anchor, marker.message)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from aiguard.findings import Severity
 from aiguard.lint.rule import Flag, Pass
-from aiguard_rules.test_weakening._model import new_markers
 from aiguard_rules.test_weakening._project import (
     defines,
     mentions_removed,
@@ -137,7 +136,7 @@ class SkippedOrFocusedTest(WeakeningRule):
 
     def check(self) -> None:
         facts = self.facts
-        for marker in new_markers(facts, self.before_facts, ("skip", "focus")):
+        for marker in self.new_markers(facts, self.before_facts, ("skip", "focus")):
             severity = Severity.ERROR if marker.kind == "focus" else None
             self.report_at(facts, marker.anchor, marker.message, severity=severity)
 
