@@ -347,3 +347,37 @@ def test_directives_skips_and_tests_that_moved_between_files_are_not_new(
     assert ("AIG101", line_of(IO_AFTER, "encode()  # type: ignore")) in io
     assert ("AIG501", line_of(TESTS_IO_AFTER, '"fails since the refactor"')) in tests
     assert ("AIG503", line_of(TESTS_IO_AFTER, "def test_dump_smoke")) in tests
+
+
+# -- 3: a suppression narrowed; a reason on the line above --------------------------------------
+
+SUPPRESS_BEFORE = code("""
+    import os
+
+    fd = os.fdopen(3)  # type: ignore[call-overload, arg-type]
+    name = os.environ.get("X").lower()  # type: ignore[union-attr]
+    """)
+SUPPRESS_AFTER = code("""
+    import os
+
+    fd = os.fdopen(3)  # type: ignore[call-overload]
+    name = os.environ.get("X").lower()  # type: ignore[union-attr, attr-defined]
+    # The typeshed stub declares the mode argument keyword-only.
+    out = os.fdopen(4, "w")  # type: ignore[misc]
+    err = os.fdopen(5, "w")  # type: ignore[misc]
+    """)
+
+
+def test_a_narrowed_suppression_and_a_reason_above_are_not_unexplained(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"pyproject.toml": PYPROJECT, "app.py": SUPPRESS_BEFORE}
+    hits = check_change(repo, before, {"app.py": SUPPRESS_AFTER}, monkeypatch, capsys)
+    unexplained = {h.line for h in at(hits, "AIG103", "app.py")}
+    explained = {h.line for h in at(hits, "AIG104", "app.py")}
+    assert line_of(SUPPRESS_AFTER, "fdopen(3)") not in unexplained | explained  # narrowed
+    assert line_of(SUPPRESS_AFTER, "fdopen(4") in explained  # its reason is the line above
+    assert line_of(SUPPRESS_AFTER, "fdopen(4") not in unexplained
+    # Widened, and a new one without a reason: still reported.
+    assert line_of(SUPPRESS_AFTER, "union-attr, attr-defined") in unexplained
+    assert line_of(SUPPRESS_AFTER, "fdopen(5") in unexplained

@@ -208,13 +208,16 @@ class UnexplainedSuppression(_DirectiveRule):
         "Directives that cannot carry codes - `@ts-expect-error`, `# pragma: no cover`, "
         "`istanbul ignore next`, `c8 ignore next` - are judged by their reason alone. A reason "
         "is real words on the same line (`  # why`, ESLint's ` -- why`, Biome's `: why`); a "
-        "rule code, TODO or `<explanation>` is not one. yamllint forbids text after its "
-        "directive, so there the comment line just above counts. Coverage pragmas on lines that "
+        "rule code, TODO or `<explanation>` is not one. A comment of its own on the line "
+        "directly above also counts as the reason (yamllint forbids text after its directive, "
+        "so there it is the only place). Coverage pragmas on lines that "
         'explain themselves (`if TYPE_CHECKING:`, `if __name__ == "__main__":`, '
         "`raise NotImplementedError`) count as explained. A reason at the end of a comment "
         "explains every directive before it (`# type: ignore[x]  # pyright: ignore[y]  # why`). "
         "A directive the change only carried along - the same directive was on a line the "
-        "change edited, moved or re-indented - is not new and is not reported."
+        "change edited, moved or re-indented, or another file of the change lost it on the "
+        "same code (a module split) - is not new and is not reported; nor is one narrowed "
+        "(`type: ignore[a, b]` -> `type: ignore[a]` silences less than before)."
     )
     fix = (
         "Say why on the same line: `# type: ignore[attr-defined]  # stub lacks it, see #123`, "
@@ -279,6 +282,12 @@ class UnexplainedSuppression(_DirectiveRule):
              path="Dockerfile"),
         Pass("Resources:  # checkov:skip=CKV_AWS_20:public static website\n  B: {}\n",
              path="template.yml"),
+        Pass("x = f()  # type: ignore[attr-defined]\n",
+             before="x = f()  # type: ignore[attr-defined, arg-type]\n"),
+        Pass("// eslint-disable-next-line no-console\nconsole.log(x);\n", path="example.js",
+             before="// eslint-disable-next-line no-console, no-undef\nconsole.log(x);\n"),
+        Pass("# the stub lacks the fd overload of fdopen\n"
+             "x = os.fdopen(3)  # type: ignore[call-overload]\n"),
         Pass("echo '# shellcheck disable=SC2086'\n", path="script.sh"),
         Pass('title: "# yamllint disable-line rule:line-length"\n', path="config.yml"),
         Pass('RUN echo "# hadolint ignore=DL3008" > /notes\n', path="Dockerfile"),
