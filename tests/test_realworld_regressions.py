@@ -431,3 +431,54 @@ def last_notifications(
     main(["check", "--all", "--format", "json"])
     notes: list[dict[str, Any]] = json.loads(capsys.readouterr()[0])["notifications"]
     return notes
+
+
+# -- 10: mypy defaults, pyright rule names, aliased TYPE_CHECKING --------------------------------
+
+MYPY_BEFORE = code("""
+    [project]
+    name = "shop"
+    version = "1.0"
+
+    [tool.mypy]
+    warn_unreachable = true
+    no_implicit_optional = true
+    strict_optional = true
+    disallow_untyped_defs = true
+    """)
+MYPY_AFTER = code("""
+    [project]
+    name = "shop"
+    version = "1.0"
+
+    [tool.mypy]
+    warn_unreachable = true
+    """)
+TYPING_AFTER = code("""
+    import typing as t
+
+    if t.TYPE_CHECKING:  # pragma: no cover
+        import os
+
+
+    def home(env):  # pragma: no cover
+        return env.get("HOME").strip()  # type: ignore[reportOptionalMemberAccess]
+    """)
+
+
+def test_mypy_defaults_pyright_names_and_aliased_type_checking(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"pyproject.toml": MYPY_BEFORE, "app.py": "import typing as t\n"}
+    after = {"pyproject.toml": MYPY_AFTER, "app.py": TYPING_AFTER}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    mypy = [h.message for h in at(hits, "AIG201", "pyproject.toml")]
+    # Restating a default and dropping it changes nothing; dropping a real check is reported.
+    assert not any("no_implicit_optional" in m or "strict_optional" in m for m in mypy)
+    assert any("disallow_untyped_defs" in m for m in mypy)
+    unexplained = at(hits, "AIG103", "app.py")
+    lines = {h.line for h in unexplained}
+    assert line_of(TYPING_AFTER, "t.TYPE_CHECKING") not in lines
+    assert line_of(TYPING_AFTER, "def home") in lines
+    [ignore] = [h for h in unexplained if h.line == line_of(TYPING_AFTER, "reportOptional")]
+    assert "pyright reportOptionalMemberAccess" in ignore.message
