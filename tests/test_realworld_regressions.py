@@ -482,3 +482,60 @@ def test_mypy_defaults_pyright_names_and_aliased_type_checking(
     assert line_of(TYPING_AFTER, "def home") in lines
     [ignore] = [h for h in unexplained if h.line == line_of(TYPING_AFTER, "reportOptional")]
     assert "pyright reportOptionalMemberAccess" in ignore.message
+
+
+# -- 9: no-op methods whose signature changed; fixtures named test_*; does-not-raise tests -------
+
+STORE_BEFORE = code("""
+    class SessionStore(BaseStore):
+        def clear_expired(self):
+            pass
+
+        def save(self, key, value):
+            self.data[key] = value
+    """)
+STORE_AFTER = code("""
+    class SessionStore(BaseStore):
+        def clear_expired(self, now=None):
+            pass
+
+        def save(self, key, value):
+            pass
+    """)
+FIXTURE_TESTS = code("""
+    import pytest
+
+
+    @pytest.fixture
+    def test_client():
+        return make_client()
+
+
+    def test_parse_does_not_raise():
+        parse("1 + 2")
+
+
+    def test_parse(test_client):
+        test_client.get("/")
+    """)
+
+
+def test_no_op_signatures_fixtures_and_does_not_raise_tests(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"app/__init__.py": "", "app/store.py": STORE_BEFORE, "tests/__init__.py": ""}
+    after = {"app/store.py": STORE_AFTER, "tests/test_api.py": FIXTURE_TESTS}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    stubs = {h.line for h in at(hits, "AIG401", "app/store.py")}
+    # clear_expired() was a no-op before (only its signature changed); save() was emptied.
+    assert stubs == {line_of(STORE_AFTER, "def save") + 1}
+    empty = at(hits, "AIG503", "tests/test_api.py")
+    assert [(h.line, h.severity) for h in empty] == [
+        (line_of(FIXTURE_TESTS, "def test_parse(test_client)"), "warning")
+    ]
+    # --all: the same test was not written by a change: a note.
+    main(["check", "--all", "--format", "json"])
+    audit = json.loads(capsys.readouterr()[0])["findings"]
+    assert [(f["line"], f["severity"]) for f in audit if f["rule_id"] == "AIG503"] == [
+        (line_of(FIXTURE_TESTS, "def test_parse(test_client)"), "note")
+    ]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from aiguard.findings import Category, Severity
 from aiguard.lint.rule import Example, FileContext, Flag, Pass, PythonRule, Scope
+from aiguard.source import SourceError
 from aiguard_rules._shared.python_syntax import (
     base_names,
     comments_above,
@@ -28,7 +29,11 @@ from aiguard_rules.stub._text import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import libcst
+
+    from aiguard.source import Source
 from aiguard_rules.stub._common import code, is_placeholder_constant
 
 _EXEMPT_DECORATORS = frozenset(
@@ -241,6 +246,19 @@ class PythonStubBody(PythonRule):
                     pass
             """)
         ),
+        # The no-op existed before the change; only its signature changed.
+        Pass(
+            code("""
+            class MemoryStore(Store):
+                def clear_expired(self, now=None):
+                    pass
+            """),
+            before=code("""
+            class MemoryStore(Store):
+                def clear_expired(self):
+                    pass
+            """),
+        ),
         # The stub existed before the change; only another line changed.
         Pass(
             "def parse(text):\n    pass\n\nX = 2\n", before="def parse(text):\n    pass\n\nX = 1\n"
@@ -321,8 +339,22 @@ class PythonStubBody(PythonRule):
             return
         target: libcst.CSTNode = stub.statement
         if not self.context.change.is_changed(self.after.position(target).line):
+            if self._body_unchanged(node, owner):
+                return  # only the signature or decorators changed: the no-op was there already
             target = node.name
         self.report(target, _stub_message(name, stub, self.after.cst, unfinished))
+
+    def _body_unchanged(self, node: libcst.FunctionDef, owner: libcst.ClassDef | None) -> bool:
+        """Whether the before-version had this function (same class, same name) with this body."""
+        before = self.before
+        if before is None or before.language != "python":
+            return False
+        try:
+            old = before.memo("aiguard_rules.stub.bodies", lambda: _bodies(before))
+        except SourceError:
+            return False
+        key = (owner.name.value if owner is not None else "", node.name.value)
+        return _squash(self.after.cst.code_for_node(node.body)) in old.get(key, ())
 
     def _stub(self, node: libcst.FunctionDef) -> _Stub | None:
         import libcst
@@ -349,6 +381,35 @@ class PythonStubBody(PythonRule):
 
     def _overridden(self, owner: libcst.ClassDef, method: str) -> bool:
         return python_class_index(self.project).overridden(owner.name.value, method)
+
+
+def _bodies(source: Source) -> dict[tuple[str, str], set[str]]:
+    """(class name or "", function name) -> the function bodies, whitespace dropped."""
+    import libcst
+
+    module = source.cst
+    found: dict[tuple[str, str], set[str]] = {}
+
+    def walk(body: Sequence[libcst.CSTNode], owner: str) -> None:
+        for statement in body:
+            if isinstance(statement, libcst.FunctionDef):
+                key = (owner, statement.name.value)
+                found.setdefault(key, set()).add(_squash(module.code_for_node(statement.body)))
+            elif isinstance(statement, libcst.ClassDef) and isinstance(
+                statement.body, libcst.IndentedBlock
+            ):
+                walk(statement.body.body, statement.name.value)
+            elif isinstance(statement, (libcst.If, libcst.Try)) and isinstance(
+                statement.body, libcst.IndentedBlock
+            ):
+                walk(statement.body.body, owner)
+
+    walk(module.body, "")
+    return found
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
 
 
 def _is_interface(node: libcst.ClassDef) -> bool:
