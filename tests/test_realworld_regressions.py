@@ -539,3 +539,58 @@ def test_no_op_signatures_fixtures_and_does_not_raise_tests(
     assert [(f["line"], f["severity"]) for f in audit if f["rule_id"] == "AIG503"] == [
         (line_of(FIXTURE_TESTS, "def test_parse(test_client)"), "note")
     ]
+
+
+# -- 8: idiomatic JS/TS error handling; severity: errors swallowed in clean-up code ---------------
+
+CONFIG_JS = code("""
+    export function readConfig(text) {
+      try {
+        return JSON.parse(text);
+      } catch {}
+      return { raw: text };
+    }
+
+    export function enqueue(state, task) {
+      state.queue = state.queue.catch(() => undefined).then(() => task());
+    }
+
+    export function save(store, data) {
+      try {
+        store.write(data);
+      } catch (e) {}
+    }
+
+    export function refresh(api) {
+      return api.get("/me").catch(() => undefined);
+    }
+    """)
+CLEANUP_PY = code("""
+    def export(conn, rows):
+        conn.write(rows)
+        try:
+            conn.close()
+        except Exception:
+            pass
+
+
+    def publish(queue, event):
+        try:
+            queue.send(event)
+        except Exception:
+            pass
+    """)
+
+
+def test_probes_chain_ordering_and_cleanup_handlers(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"src/config.js": "export {};\n", "app/__init__.py": ""}
+    after = {"src/config.js": CONFIG_JS, "app/export.py": CLEANUP_PY}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    js = {h.line for h in at(hits, "AIG405", "src/config.js")}
+    assert js == {line_of(CONFIG_JS, "catch (e) {}"), line_of(CONFIG_JS, 'get("/me")')}
+    py = {(h.line, h.severity) for h in at(hits, "AIG403", "app/export.py")}
+    lines = CLEANUP_PY.splitlines()
+    handlers = [n for n, text in enumerate(lines, 1) if "except Exception" in text]
+    assert py == {(handlers[0], "note"), (handlers[1], "warning")}

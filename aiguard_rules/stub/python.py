@@ -502,7 +502,9 @@ class PythonErrorHidingHandler(PythonRule):
         "(`except FileNotFoundError: pass`, `except (KeyboardInterrupt, BrokenPipeError): pass`) "
         "is a decision about one known failure and stays silent, as does a handler with a "
         "comment that explains why the error may be ignored (in the handler or right above "
-        "the try) and a handler in __del__."
+        "the try) and a handler in __del__. In clean-up code (a close/cleanup/teardown/"
+        "`__exit__` function, or a try that only calls `close()`, `unlink()`, `kill()`...) "
+        "a failure is usually harmless, so the finding is a note."
     )
     fix = (
         "Catch the specific exceptions you expect, and log or re-raise the rest; if ignoring "
@@ -542,6 +544,25 @@ class PythonErrorHidingHandler(PythonRule):
             "try:\n    save()\nexcept Exception:\n    pass\n",
             before="try:\n    save()\nexcept Exception:\n    log.exception('save failed')\n",
             line=4,
+        ),
+        Flag(
+            code("""
+            def save(conn, rows):
+                conn.write(rows)
+                try:
+                    conn.close()
+                except Exception:
+                    pass
+            """),
+            line=5,
+            severity=Severity.NOTE,
+            message="clean-up",
+        ),
+        Flag(
+            "class Pool:\n    def shutdown(self):\n        try:\n            self.flush()\n"
+            "        except Exception:\n            pass\n",
+            line=5,
+            severity=Severity.NOTE,
         ),
         Pass("try:\n    os.remove(tmp)\nexcept FileNotFoundError:\n    pass\n"),
         Pass(
@@ -638,10 +659,22 @@ class PythonErrorHidingHandler(PythonRule):
         target: libcst.CSTNode = node
         if not self.context.change.is_changed(self.after.position(node).line):
             target = body[0]
-        self.report(
-            target,
-            f"{caught} discards every error (`{action}`) without logging or re-raising it",
-        )
+        message = f"{caught} discards every error (`{action}`) without logging or re-raising it"
+        if self._in_cleanup():
+            self.report(target, message + _CLEANUP_NOTE, severity=Severity.NOTE)
+        else:
+            self.report(target, message)
+
+    def _in_cleanup(self) -> bool:
+        """Inside a close/cleanup/teardown function, or a try that only calls such methods."""
+        if self._functions and _CLEANUP.match(self._functions[-1]):
+            return True
+        import libcst
+
+        innermost = self._tries[-1] if self._tries else None
+        if not isinstance(innermost, (libcst.Try, libcst.TryStar)):
+            return False
+        return _cleanup_calls(statements(innermost.body))
 
     def visit_With(self, node: libcst.With) -> None:
         """`with contextlib.suppress(Exception):` - the same as `except Exception: pass`."""
@@ -657,13 +690,44 @@ class PythonErrorHidingHandler(PythonRule):
                 continue
             comments = comments_above(node, self.after.cst) + header_comments(node.body)
             if not any(explains(c) for c in comments):
-                self.report(
-                    call,
-                    f"`{self._code(call)}` discards every error without logging or re-raising it",
+                message = (
+                    f"`{self._code(call)}` discards every error without logging or re-raising it"
                 )
+                if _cleanup_calls(statements(node.body)) or (
+                    self._functions and _CLEANUP.match(self._functions[-1])
+                ):
+                    self.report(call, message + _CLEANUP_NOTE, severity=Severity.NOTE)
+                else:
+                    self.report(call, message)
 
     def _code(self, node: libcst.CSTNode) -> str:
         return " ".join(self.after.cst.code_for_node(node).split())
+
+
+# Releasing a resource: a failure there is usually harmless (it is already being let go).
+_CLEANUP = re.compile(
+    r"(?i)^_*(?:a?close|clean_?up|tear_?down|shut_?down|dispose|release|disconnect|terminate|"
+    r"kill|stop|unlink|remove|rmtree|unregister|finali[sz]e|cancel|destroy|__a?exit__)(?:_|$)"
+)
+_CLEANUP_NOTE = " (in clean-up code, where that is usually harmless: say why in a comment)"
+
+
+def _cleanup_calls(body: Sequence[libcst.CSTNode]) -> bool:
+    """Whether every statement only calls a clean-up method (`conn.close()`, `os.unlink(p)`)."""
+    import libcst
+
+    if not body:
+        return False
+    for statement in body:
+        value = statement.value if isinstance(statement, libcst.Expr) else None
+        if isinstance(value, libcst.Await):
+            value = value.expression
+        if not isinstance(value, libcst.Call):
+            return False
+        name = dotted_name(value.func)
+        if name is None or not _CLEANUP.match(name.rsplit(".", 1)[-1]):
+            return False
+    return True
 
 
 def _broad(node: libcst.BaseExpression | None) -> bool:
