@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import TYPE_CHECKING
 
 from aiguard.findings import Severity
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from aiguard_rules.test_weakening._model import Case, FileFacts
 from aiguard_rules.test_weakening._base import WeakeningRule, short_name
 
+_TODO = re.compile(r"^[\w$]+(?:\.[\w$]+)*\.todo(?![\w$])")
+
 
 class SkippedOrFocusedTest(WeakeningRule):
     id = "AIG501"
@@ -28,7 +31,8 @@ class SkippedOrFocusedTest(WeakeningRule):
         "A skipped or xfail test cannot fail, so whatever it protected is now unprotected; when "
         "an assistant cannot make a test pass, skipping it is the quickest way to a green run. "
         "A focused test (`.only`, `fit`, `fdescribe`) is worse: every other test in the file "
-        "silently stops running."
+        "silently stops running, so it is an error. `test.todo('...')`/`it.todo` declares a "
+        "test still to write: nothing that ran before stopped running, so it is a note."
     )
     fix = (
         "Fix the code or the test instead. If the test truly cannot run in some environment, "
@@ -87,6 +91,12 @@ class SkippedOrFocusedTest(WeakeningRule):
             path="cart.test.js",
         ),
         Flag(
+            "describe('cart', () => {\n  it.todo('refunds');\n});\n",
+            line=2,
+            path="cart.test.js",
+            severity=Severity.NOTE,
+        ),
+        Flag(
             "describe('cart', () => {\n  it.only('adds', () => {\n    expect(add(1, 2)).toBe(3);\n"
             "  });\n});\nfdescribe('totals', () => {\n  fit('sums', () => {\n"
             "    expect(sum([1])).toBe(1);\n  });\n});\n",
@@ -138,6 +148,8 @@ class SkippedOrFocusedTest(WeakeningRule):
         facts = self.facts
         for marker in self.new_markers(facts, self.before_facts, ("skip", "focus")):
             severity = Severity.ERROR if marker.kind == "focus" else None
+            if _TODO.search(marker.key):
+                severity = Severity.NOTE  # a placeholder for a test to write: nothing was lost
             self.report_at(facts, marker.anchor, marker.message, severity=severity)
 
 
