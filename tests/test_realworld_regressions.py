@@ -594,3 +594,48 @@ def test_probes_chain_ordering_and_cleanup_handlers(
     lines = CLEANUP_PY.splitlines()
     handlers = [n for n, text in enumerate(lines, 1) if "except Exception" in text]
     assert py == {(handlers[0], "note"), (handlers[1], "warning")}
+
+
+# -- 6: CI restructured: a workflow now called through workflow_call -----------------------------
+
+
+def workflow(on: str, name: str, run: str) -> str:
+    return code(f"""
+        name: {name}
+        on: {on}
+        jobs:
+          {name}:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: {run}
+        """)
+
+
+def test_a_workflow_called_by_another_on_push_still_runs_on_push(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {
+        ".github/workflows/tests.yml": workflow("[push, pull_request]", "tests", "pytest"),
+        ".github/workflows/lint.yml": workflow("[push, pull_request]", "lint", "ruff check ."),
+    }
+    main_yml = code("""
+        name: main
+        on: [push, pull_request]
+        jobs:
+          tests:
+            uses: ./.github/workflows/tests.yml
+        """)
+    after = {
+        ".github/workflows/tests.yml": workflow("[workflow_call]", "tests", "pytest"),
+        ".github/workflows/lint.yml": workflow("[workflow_call]", "lint", "ruff check ."),
+        ".github/workflows/main.yml": main_yml,
+    }
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    dropped = [(h.path, h.message) for h in hits if "no longer runs on" in h.message]
+    # tests.yml is called by main.yml, which runs on push and pull_request; lint.yml by nobody.
+    assert all(path != ".github/workflows/tests.yml" for path, _ in dropped)
+    assert {m for path, m in dropped if path == ".github/workflows/lint.yml"} == {
+        "CI: workflow no longer runs on pull_request",
+        "CI: workflow no longer runs on push",
+    }

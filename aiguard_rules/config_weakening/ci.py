@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from aiguard.findings import Category
 from aiguard.lint.rule import Flag, Pass
-from aiguard.source import SourceError
+from aiguard.source import Source, SourceError
 
 from ._base import ConfigRule, as_bool, code, show
 from ._commands import (
@@ -131,7 +131,9 @@ class CiMadeNonBlocking(ConfigRule):
     rationale = (
         "`continue-on-error: true`, `allow_failure: true`, `|| true`, `--exit-zero`, `if: false`, "
         "or deleting the test/lint/type-check step keeps the pipeline green while the check "
-        "fails - or no longer runs. Nobody sees the failure until it reaches production."
+        "fails - or no longer runs. Nobody sees the failure until it reaches production. A "
+        "workflow that stops running on push or pull_request is not weakened when it now runs "
+        "through `workflow_call` from another workflow that runs on those events."
     )
     fix = (
         "Keep the check blocking and fix what it reports. If a check is flaky or experimental, "
@@ -277,6 +279,21 @@ class CiMadeNonBlocking(ConfigRule):
                     session.run("flake8", "src")
             """),
             path="noxfile.py",
+        ),
+        # Now called through workflow_call by a workflow that runs on push.
+        Pass(
+            "on: [workflow_call]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - run: pytest\n",
+            before=(
+                "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+                "    steps:\n      - run: pytest\n"
+            ),
+            path=".github/workflows/tests.yml",
+            files={
+                ".github/workflows/main.yml": (
+                    "on: [push]\njobs:\n  tests:\n    uses: ./.github/workflows/tests.yml\n"
+                )
+            },
         ),
         # Not a check, a guarded experiment, moved steps, or already non-blocking: silent.
         Pass(
@@ -492,20 +509,33 @@ class CiMadeNonBlocking(ConfigRule):
             self._check_triggers(before_doc, after_doc)
 
     def _check_triggers(self, before_doc: Doc, after_doc: Doc) -> None:
-        def triggers(doc: Doc) -> set[str]:
-            on = doc.get(("on",))
-            if isinstance(on, str):
-                return {on}
-            if isinstance(on, list):
-                return {t for t in on if isinstance(t, str)}
-            return set(on) if isinstance(on, dict) else set()
-
+        triggers = _doc_triggers
         if not any(u.is_check for u in _github_units(after_doc)):
             return
         old, new = triggers(before_doc), triggers(after_doc)
         for trigger in _TRIGGERS:
             if trigger in old and trigger not in new and new:
+                if "workflow_call" in new and self._called_on(trigger):
+                    continue  # another workflow runs on it and calls this one
                 self.weaker(after_doc.line(("on",)), f"CI: workflow no longer runs on {trigger}")
+
+    def _called_on(self, trigger: str) -> bool:
+        """Whether another workflow of the project calls this one (`uses: ./.github/workflows/
+        <this file>`) and itself runs on `trigger`."""
+        uses = re.compile(
+            r"^\s*(?:-\s*)?uses:\s*['\"]?\./" + re.escape(self.path) + r"['\"]?\s*(?:#.*)?$",
+            re.MULTILINE,
+        )
+        for path in self.project.files:
+            if path == self.path or not re.match(r"\.github/workflows/[^/]+\.ya?ml$", path):
+                continue
+            text = self.project.read_text(path)
+            if text is None or not uses.search(text):
+                continue
+            caller = _parse_yaml_text(path, text)
+            if caller is not None and trigger in _doc_triggers(caller):
+                return True
+        return False
 
     def _before_doc(self, kind: str) -> Doc | None:
         if self.before is None or not self.compared:
@@ -565,3 +595,21 @@ class CiMadeNonBlocking(ConfigRule):
             return
         line = next(n for n, ln in enumerate(self.after.lines, 1) if re.match(r"^\.IGNORE\s*:", ln))
         self.weaker(line, "CI: .IGNORE makes make ignore every failing recipe")
+
+
+def _doc_triggers(doc: Doc) -> set[str]:
+    """The events a GitHub workflow runs on (`on:` as a string, a list or a mapping)."""
+    on = doc.get(("on",))
+    if isinstance(on, str):
+        return {on}
+    if isinstance(on, list):
+        return {t for t in on if isinstance(t, str)}
+    return set(on) if isinstance(on, dict) else set()
+
+
+def _parse_yaml_text(path: str, text: str) -> Doc | None:
+    """Another workflow of the project, parsed; None when it does not parse."""
+    try:
+        return parsed(Source(path, text), "yaml")
+    except SourceError:
+        return None
