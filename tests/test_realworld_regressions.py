@@ -639,3 +639,34 @@ def test_a_workflow_called_by_another_on_push_still_runs_on_push(
         "CI: workflow no longer runs on pull_request",
         "CI: workflow no longer runs on push",
     }
+
+
+# -- 7: framework aliases ------------------------------------------------------------------------
+
+SITE_PAGE = code("""
+    import Layout from "@theme/Layout";
+    import pad from "left-padd";
+    """)
+
+
+def test_framework_aliases_resolve_and_unknown_packages_do_not(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {
+        "site/package.json": '{"name": "site", "dependencies": {"@docusaurus/core": "^3"}}\n',
+        "site/node_modules/@docusaurus/core/package.json": '{"name": "@docusaurus/core"}\n',
+        "site/src/pages/index.js": "export {};\n",
+        "app/package.json": '{"name": "app", "dependencies": {}}\n',
+        "app/node_modules/.keep": "",
+        "app/src/index.js": "export {};\n",
+    }
+    repo.write({".gitignore": ""})
+    after = {"site/src/pages/index.js": SITE_PAGE, "app/src/index.js": SITE_PAGE}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    site = {
+        h.line for h in hits if h.path == "site/src/pages/index.js" and h.rule.startswith("AIG6")
+    }
+    app = {h.line for h in hits if h.path == "app/src/index.js" and h.rule.startswith("AIG6")}
+    # Docusaurus provides @theme/*; without it, @theme/Layout is a package nobody has.
+    assert site == {line_of(SITE_PAGE, "left-padd")}
+    assert app == {line_of(SITE_PAGE, "@theme/Layout"), line_of(SITE_PAGE, "left-padd")}
