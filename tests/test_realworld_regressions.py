@@ -670,3 +670,26 @@ def test_framework_aliases_resolve_and_unknown_packages_do_not(
     # Docusaurus provides @theme/*; without it, @theme/Layout is a package nobody has.
     assert site == {line_of(SITE_PAGE, "left-padd")}
     assert app == {line_of(SITE_PAGE, "@theme/Layout"), line_of(SITE_PAGE, "left-padd")}
+
+
+# -- 5: standard-library names typeshed leaves out ---------------------------------------------
+
+STDLIB_USE = code("""
+    import shutil
+
+
+    def copy(src, dst):
+        size = shutil.COPY_BUFSIZE
+        shutil.copy_tree(src, dst)
+        return size
+    """)
+
+
+def test_runtime_stdlib_names_missing_from_typeshed_exist(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"pyproject.toml": PYPROJECT, "app.py": "import shutil\n"}
+    hits = check_change(repo, before, {"app.py": STDLIB_USE}, monkeypatch, capsys)
+    api = {h.line for h in hits if h.rule.startswith("AIG7")}
+    # COPY_BUFSIZE is defined in shutil.py (read as text), not in typeshed's stub.
+    assert api == {line_of(STDLIB_USE, "copy_tree")}
