@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -693,3 +694,39 @@ def test_runtime_stdlib_names_missing_from_typeshed_exist(
     api = {h.line for h in hits if h.rule.startswith("AIG7")}
     # COPY_BUFSIZE is defined in shutil.py (read as text), not in typeshed's stub.
     assert api == {line_of(STDLIB_USE, "copy_tree")}
+
+
+# -- severity: an undeclared package that a declared one pulls in --------------------------------
+
+
+def site_package(site: Path, name: str, module: str, requires: tuple[str, ...] = ()) -> None:
+    info = site / f"{name.replace('-', '_')}-1.0.dist-info"
+    info.mkdir(parents=True)
+    needs = "".join(f"Requires-Dist: {r}\n" for r in requires)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n{needs}\n")
+    (site / module).mkdir()
+    (site / module / "__init__.py").write_text("X = 1\n")
+    (info / "RECORD").write_text(f"{module}/__init__.py,,\n{info.name}/METADATA,,\n")
+
+
+def test_an_undeclared_import_installed_by_a_declared_dependency_is_a_note(
+    repo: GitRepo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AIGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    venv = repo.root / ".venv"
+    site = venv / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /nonexistent/bin\nversion = 3.11.1\n")
+    site_package(site, "requests", "requests", ("urllib3>=1.21", "idna; extra == 'socks'"))
+    site_package(site, "urllib3", "urllib3")
+    site_package(site, "idna", "idna")
+    site_package(site, "attrs", "attr")
+    app = "import requests\nimport urllib3\nimport idna\nimport attr\n"
+    before = {".gitignore": ".venv/\n", "pyproject.toml": PYPROJECT, "app.py": "import requests\n"}
+    hits = check_change(repo, before, {"app.py": app}, monkeypatch, capsys)
+    found = {(h.line, h.severity) for h in at(hits, "AIG802", "app.py")}
+    # urllib3 comes with requests; idna only with an extra, attrs with nothing declared.
+    assert found == {(2, "note"), (3, "warning"), (4, "warning")}

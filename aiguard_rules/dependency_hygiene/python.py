@@ -495,7 +495,9 @@ class UndeclaredImport(PythonRule):
     rationale = (
         "The code works on the machine where the package happens to be installed (pulled in by "
         "another package, or installed by hand) and breaks on a fresh install, or when the "
-        "package that pulled it in drops it."
+        "package that pulled it in drops it. When a declared dependency requires it (its "
+        "Requires-Dist in the environment), it is installed wherever the project is, so the "
+        "finding is a note: true, but the fix is bookkeeping."
     )
     fix = (
         "Declare the distribution that provides the module in the project's dependencies (or "
@@ -567,11 +569,16 @@ class UndeclaredImport(PythonRule):
                 distribution = self._undeclared(python, module)
                 if distribution and distribution not in reported:
                     reported.add(distribution)
-                    self.report(
-                        target,
+                    message = (
                         f"`{module.split('.')[0]}` comes from `{distribution}`, which the project "
-                        "does not declare as a dependency",
+                        "does not declare as a dependency"
                     )
+                    via = _pulled_in_by(python, distribution)
+                    if via is None:
+                        self.report(target, message)
+                    else:
+                        message += f" (installed because `{via}` requires it)"
+                        self.report(target, message, severity=Severity.NOTE)
 
     def _undeclared(self, python: PythonProject, module: str) -> str | None:
         """The distribution providing `module` when the project does not declare it."""
@@ -596,6 +603,32 @@ class UndeclaredImport(PythonRule):
         if _mentioned(usage(self.project), (name,)) or _declared_by_tool(python, name):
             return None
         return name
+
+
+def _pulled_in_by(python: PythonProject, distribution: str) -> str | None:
+    """A declared, installed distribution that requires `distribution` (directly or through
+    others, by their Requires-Dist): it is installed wherever the project is."""
+    from aiguard.facts.manifests import normalize
+
+    env = python.env.python
+    if env is None:
+        return None
+    wanted = normalize(distribution)
+    for declared in sorted(python.declared_names()):
+        seen: set[str] = set()
+        todo = [declared]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            dist = env.distribution(name)
+            if dist is None:
+                continue
+            if wanted in dist.requires:
+                return declared
+            todo.extend(dist.requires)
+    return None
 
 
 def _popular_distribution(module: str) -> str | None:

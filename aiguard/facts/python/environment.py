@@ -37,7 +37,7 @@ from aiguard.facts.python.namespace import (
 )
 from aiguard.facts.python.stdlib import Stdlib
 
-CACHE_FORMAT = 4  # 4: enum exporters make a namespace dynamic
+CACHE_FORMAT = 5  # 4: enum exporters make a namespace dynamic; 5: Requires-Dist
 
 
 @dataclass(frozen=True)
