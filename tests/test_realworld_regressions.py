@@ -730,3 +730,36 @@ def test_an_undeclared_import_installed_by_a_declared_dependency_is_a_note(
     found = {(h.line, h.severity) for h in at(hits, "AIG802", "app.py")}
     # urllib3 comes with requests; idna only with an extra, attrs with nothing declared.
     assert found == {(2, "note"), (3, "warning"), (4, "warning")}
+
+
+def test_a_check_replaced_by_an_equivalent_tool_in_another_workflow_is_not_removed(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ci_before = code("""
+        on: [push]
+        jobs:
+          checks:
+            runs-on: ubuntu-latest
+            steps:
+              - run: flake8 src
+              - run: mypy src
+              - run: pytest
+        """)
+    ci_after = code("""
+        on: [push]
+        jobs:
+          checks:
+            runs-on: ubuntu-latest
+            steps:
+              - run: pytest
+        """)
+    before = {".github/workflows/ci.yml": ci_before}
+    after = {
+        ".github/workflows/ci.yml": ci_after,
+        ".github/workflows/lint.yml": workflow("[push]", "lint", "ruff check src"),
+    }
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    removed = [h.message for h in hits if h.path == ".github/workflows/ci.yml"]
+    # flake8 became ruff in lint.yml; mypy went with no replacement.
+    assert not any("flake8" in m for m in removed)
+    assert any('check "mypy' in m for m in removed)

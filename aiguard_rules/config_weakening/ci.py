@@ -133,7 +133,9 @@ class CiMadeNonBlocking(ConfigRule):
         "or deleting the test/lint/type-check step keeps the pipeline green while the check "
         "fails - or no longer runs. Nobody sees the failure until it reaches production. A "
         "workflow that stops running on push or pull_request is not weakened when it now runs "
-        "through `workflow_call` from another workflow that runs on those events."
+        "through `workflow_call` from another workflow that runs on those events, and a "
+        "check removed while the same kind of check (lint, type, test) is added in the same "
+        "file or another CI file of the change was replaced, not dropped."
     )
     fix = (
         "Keep the check blocking and fix what it reports. If a check is flaky or experimental, "
@@ -449,7 +451,7 @@ class CiMadeNonBlocking(ConfigRule):
     def _check_removed(self, before: list[Command], after: list[Command]) -> None:
         old = Counter(s for c in before if (s := command_check(c.text)))
         new = Counter(s for c in after if (s := command_check(c.text)))
-        gained_kinds = {_kind(s) for s in new if new[s] > old[s]}
+        gained_kinds = {_kind(s) for s in new if new[s] > old[s]} | self._gained_elsewhere()
         if "runner" in gained_kinds:
             return  # a new runner (tox, make test, npm run ci) may run what was removed
         lost = {s: old[s] - new[s] for s in old if old[s] > new[s] and _kind(s) not in gained_kinds}
@@ -474,6 +476,31 @@ class CiMadeNonBlocking(ConfigRule):
             ran = ", ".join(dict.fromkeys(s for c in commands if (s := command_check(c.text))))
             label = owner_label(self.path, owner)
             self.removed(commands[0].line, f"{label} removed (it ran {ran})")
+
+    def _gained_elsewhere(self) -> set[str]:
+        """Kinds of check that other CI files of the change gained (a lint job moved into a new
+        workflow, flake8 replaced by ruff in another file)."""
+        from aiguard.config import path_matches
+
+        def kinds(path: str, text: str | None) -> Counter[str]:
+            if text is None:
+                return Counter()
+            try:
+                found = commands_of(Source(path, text))
+            except SourceError:
+                return Counter()
+            return Counter(_kind(sig) for c in found if (sig := command_check(c.text)))
+
+        gained: set[str] = set()
+        changed = set(self.project.previous_paths) | set(self.project.changed_paths or ())
+        for path in sorted(changed - {self.path}):
+            if not path_matches(path, self.files):
+                continue
+            now = kinds(path, self.project.read_text(path))
+            had = kinds(path, self.project.before_text(path))
+            gained |= {kind for kind in now if now[kind] > had[kind]}
+        # Every new workflow gains `uses: actions/checkout`: a runner elsewhere excuses nothing.
+        return gained - {"runner"}
 
     # -- GitHub Actions -----------------------------------------------------------------------
 
