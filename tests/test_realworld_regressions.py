@@ -763,3 +763,32 @@ def test_a_check_replaced_by_an_equivalent_tool_in_another_workflow_is_not_remov
     # flake8 became ruff in lint.yml; mypy went with no replacement.
     assert not any("flake8" in m for m in removed)
     assert any('check "mypy' in m for m in removed)
+
+
+def test_a_renamed_dev_dependency_whose_locked_binary_the_scripts_run_is_used(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = code("""
+        {
+          "name": "web",
+          "scripts": {"format": "oxfmt --check ."},
+          "devDependencies": {
+            "@oxc-project/formatter-cli": "^1.0.0",
+            "sinon": "^17.0.0"
+          }
+        }
+        """)
+    lock = (
+        '{"lockfileVersion": 3, "packages": {"": {}, '
+        '"node_modules/@oxc-project/formatter-cli": {"bin": {"oxfmt": "bin/oxfmt"}}, '
+        '"node_modules/sinon": {}}}\n'
+    )
+    before = {
+        "package.json": '{\n  "name": "web",\n  "scripts": {"format": "oxfmt --check ."}\n}\n',
+        "src/index.js": "export {};\n",
+    }
+    hits = check_change(
+        repo, before, {"package.json": package, "package-lock.json": lock}, monkeypatch, capsys
+    )
+    unused = {h.line for h in at(hits, "AIG811", "package.json")}
+    assert unused == {line_of(package, '"sinon"')}
