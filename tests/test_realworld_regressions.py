@@ -792,3 +792,23 @@ def test_a_renamed_dev_dependency_whose_locked_binary_the_scripts_run_is_used(
     )
     unused = {h.line for h in at(hits, "AIG811", "package.json")}
     assert unused == {line_of(package, '"sinon"')}
+
+
+PLUGIN_TEST = code("""
+    def test_plugin(tmp_path, monkeypatch):
+        (tmp_path / "fake_plugin.py").write_text("X = 1")
+        monkeypatch.syspath_prepend(tmp_path)
+        import fake_plugin
+        import fake_plugin_loader
+
+        assert fake_plugin.X == fake_plugin_loader.X
+    """)
+
+
+def test_a_module_the_test_writes_at_run_time_exists(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"pyproject.toml": PYPROJECT, "tests/__init__.py": ""}
+    hits = check_change(repo, before, {"tests/test_plugin.py": PLUGIN_TEST}, monkeypatch, capsys)
+    unknown = {h.line for h in at(hits, "AIG601", "tests/test_plugin.py")}
+    assert unknown == {line_of(PLUGIN_TEST, "import fake_plugin_loader")}
