@@ -812,3 +812,23 @@ def test_a_module_the_test_writes_at_run_time_exists(
     hits = check_change(repo, before, {"tests/test_plugin.py": PLUGIN_TEST}, monkeypatch, capsys)
     unknown = {h.line for h in at(hits, "AIG601", "tests/test_plugin.py")}
     assert unknown == {line_of(PLUGIN_TEST, "import fake_plugin_loader")}
+
+
+def test_a_pkgutil_namespace_package_has_portions_in_other_distributions(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {
+        "pyproject.toml": PYPROJECT,
+        "acme/__init__.py": (
+            "from pkgutil import extend_path\n\n__path__ = extend_path(__path__, __name__)\n"
+        ),
+        "acme/core.py": "X = 1\n",
+        "myapp/__init__.py": "",
+        "myapp/helpers.py": "X = 1\n",
+        "main.py": "import acme.core\n",
+    }
+    main_py = "import acme.core\nimport acme.billing\nimport myapp.helperz\n"
+    hits = check_change(repo, before, {"main.py": main_py}, monkeypatch, capsys)
+    missing = {h.line for h in at(hits, "AIG602", "main.py")}
+    # acme.billing comes from another distribution sharing the namespace; myapp has no helperz.
+    assert missing == {3}

@@ -37,7 +37,7 @@ from aiguard.facts.python.namespace import (
 )
 from aiguard.facts.python.stdlib import Stdlib
 
-CACHE_FORMAT = 5  # 4: enum exporters make a namespace dynamic; 5: Requires-Dist
+CACHE_FORMAT = 6  # 4: enum exporters dynamic; 5: Requires-Dist; 6: extend_path namespaces
 
 
 @dataclass(frozen=True)
