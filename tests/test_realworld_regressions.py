@@ -832,3 +832,38 @@ def test_a_pkgutil_namespace_package_has_portions_in_other_distributions(
     missing = {h.line for h in at(hits, "AIG602", "main.py")}
     # acme.billing comes from another distribution sharing the namespace; myapp has no helperz.
     assert missing == {3}
+
+
+def test_removing_provenance_and_publishing_jobs_is_not_weakening(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    release_before = code("""
+        on: [push]
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - run: pytest
+          provenance:
+            uses: slsa-framework/slsa-github-generator/.github/workflows/slsa3.yml@v2
+          publish:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: pypa/gh-action-pypi-publish@release/v1
+              - run: twine upload dist/*
+        """)
+    release_after = code("""
+        on: [push]
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - run: python -m build
+        """)
+    before = {".github/workflows/release.yml": release_before}
+    hits = check_change(
+        repo, before, {".github/workflows/release.yml": release_after}, monkeypatch, capsys
+    )
+    messages = [h.message for h in hits if h.rule == "AIG207"]
+    # The publishing and provenance jobs checked nothing; the test job did.
+    assert messages == ['CI job "test" removed (it ran pytest)']

@@ -36,6 +36,15 @@ _FALSE_CONDITION = re.compile(r"^\s*(\$\{\{\s*)?(false|0)\s*((&&|\}\}).*)?$", re
 _TRIGGERS = ("pull_request", "pull_request_target", "push", "merge_group")
 
 
+# Actions and reusable workflows that build, sign, publish or deploy: removing one weakens no
+# check (a release job going away is a product decision, not a gate turned off).
+_NOT_A_CHECK = re.compile(
+    r"(?i)^uses:.*(?:slsa|provenance|attest|publish|release|deploy|upload-artifact|"
+    r"download-artifact|pages|docker/(?:build-push|login|setup|metadata)|cosign|sigstore|"
+    r"checkout|setup-|/cache\b|changelog|labeler|stale)"
+)
+
+
 def _kind(signature: str) -> str:
     """What a check checks: "runner" (tox, make test: may run anything), "type", "lint", "test"."""
     if (
@@ -135,7 +144,9 @@ class CiMadeNonBlocking(ConfigRule):
         "workflow that stops running on push or pull_request is not weakened when it now runs "
         "through `workflow_call` from another workflow that runs on those events, and a "
         "check removed while the same kind of check (lint, type, test) is added in the same "
-        "file or another CI file of the change was replaced, not dropped."
+        "file or another CI file of the change was replaced, not dropped. Jobs that build, "
+        "sign, publish or deploy (SLSA provenance, PyPI publishing, Pages) check nothing, so "
+        "removing them is not reported."
     )
     fix = (
         "Keep the check blocking and fix what it reports. If a check is flaky or experimental, "
@@ -464,6 +475,8 @@ class CiMadeNonBlocking(ConfigRule):
             signature = command_check(command.text)
             if signature is None or lost.get(signature, 0) <= 0:
                 continue
+            if _NOT_A_CHECK.search(signature):
+                continue  # provenance, publishing, deployment: nothing checked there
             if " ".join(command.text.split()) in after_texts and new[signature] > 0:
                 continue
             lost[signature] -= 1
