@@ -867,3 +867,35 @@ def test_removing_provenance_and_publishing_jobs_is_not_weakening(
     messages = [h.message for h in hits if h.rule == "AIG207"]
     # The publishing and provenance jobs checked nothing; the test job did.
     assert messages == ['CI job "test" removed (it ran pytest)']
+
+
+HANDLERS = code("""
+    from http.server import BaseHTTPRequestHandler
+
+    from app.base import Exporter
+
+
+    class QuietHandler(BaseHTTPRequestHandler):
+        def log_message(self, format, *args):
+            pass
+
+
+    class CsvExporter(Exporter):
+        def export(self, rows):
+            pass
+    """)
+
+
+def test_a_no_op_override_of_a_library_hook_is_a_note(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {
+        "app/__init__.py": "",
+        "app/base.py": "class Exporter:\n    def export(self, rows):\n        return list(rows)\n",
+    }
+    hits = check_change(repo, before, {"app/handlers.py": HANDLERS}, monkeypatch, capsys)
+    stubs = {(h.line, h.severity) for h in at(hits, "AIG401", "app/handlers.py")}
+    lines = HANDLERS.splitlines()
+    passes = [n for n, text in enumerate(lines, 1) if text.strip() == "pass"]
+    # The project's own base class defines export(): emptying it in a subclass is a stub.
+    assert stubs == {(passes[0], "note"), (passes[1], "warning")}

@@ -84,7 +84,9 @@ class PythonStubBody(PythonRule):
         "with a comment that says why, dunder methods, nested callbacks, conditional "
         "definitions (platform or optional-dependency fallbacks, TYPE_CHECKING), no-op "
         "functions, stand-in classes (Null*, Fake*, Dummy*, ReadOnly*...) and hook "
-        "specifications documented by a docstring of three lines or more."
+        "specifications documented by a docstring of three lines or more. A no-op method of "
+        "a class whose base comes from outside the project (the standard library or a "
+        "package) usually overrides a hook on purpose: that finding is a note."
     )
     fix = (
         "Implement the function, or make the interface explicit (@abstractmethod, Protocol), "
@@ -246,6 +248,19 @@ class PythonStubBody(PythonRule):
                     pass
             """)
         ),
+        # A no-op override of a library class's hook: a note.
+        Flag(
+            code("""
+            from http.server import BaseHTTPRequestHandler
+
+            class QuietHandler(BaseHTTPRequestHandler):
+                def log_message(self, format, *args):
+                    pass
+            """),
+            line=5,
+            severity=Severity.NOTE,
+            message="hook of `BaseHTTPRequestHandler`",
+        ),
         # The no-op existed before the change; only its signature changed.
         Pass(
             code("""
@@ -342,7 +357,38 @@ class PythonStubBody(PythonRule):
             if self._body_unchanged(node, owner):
                 return  # only the signature or decorators changed: the no-op was there already
             target = node.name
-        self.report(target, _stub_message(name, stub, self.after.cst, unfinished))
+        message = _stub_message(name, stub, self.after.cst, unfinished)
+        base = self._external_base(owner) if owner is not None and not unfinished else None
+        if base is not None and stub.kind in {"pass", "ellipsis", "docstring"}:
+            # Overriding a hook of a library class with a no-op is usually the point.
+            message += f" (an override of a hook of `{base}`? say so in a comment)"
+            self.report(target, message, severity=Severity.NOTE)
+            return
+        self.report(target, message)
+
+    def _external_base(self, owner: libcst.ClassDef) -> str | None:
+        """A base class imported from outside the project (the stdlib or a library)."""
+        from aiguard_rules._shared.python_imports import Found, imports_of, python_project
+
+        bound: dict[str, str] = {}
+        for site in imports_of(self.after):
+            if site.level:
+                continue
+            for imported in site.names:
+                module = site.module if site.is_from else imported.name
+                bound[imported.bound_as] = module
+        python = python_project(self.project)
+        for arg in owner.bases:
+            shown = dotted_name(arg.value)
+            if shown is None:
+                continue
+            source_module = bound.get(shown.split(".", 1)[0])
+            if source_module is None:
+                continue
+            found = python.resolve(source_module, self.path, type_checking=False)
+            if not (isinstance(found, Found) and found.origin == "first-party"):
+                return shown
+        return None
 
     def _body_unchanged(self, node: libcst.FunctionDef, owner: libcst.ClassDef | None) -> bool:
         """Whether the before-version had this function (same class, same name) with this body."""
