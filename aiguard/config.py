@@ -47,6 +47,8 @@ class Config:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     fail_on: Severity | None = Severity.WARNING  # None: never fail on findings
     exclude: tuple[str, ...] = ()
+    # --all leaves out vendored, generated and minified files (see aiguard.change.vendored).
+    exclude_vendored: bool = True
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     python: str | None = None
     source: str | None = None  # the file it was read from, for messages
@@ -101,6 +103,7 @@ _KEYS = {
     "severity",
     "fail-on",
     "exclude",
+    "exclude-vendored",
     "test-paths",
     "extend-test-paths",
     "python",
@@ -173,6 +176,11 @@ def parse_table(table: Mapping[str, Any], where: str) -> Config:
         config = replace(config, fail_on=parse_fail_on(table["fail-on"], f"{where} fail-on"))
     if "exclude" in table:
         config = replace(config, exclude=_strings(table["exclude"], f"{where} exclude"))
+    if "exclude-vendored" in table:
+        value = table["exclude-vendored"]
+        if not isinstance(value, bool):
+            raise AiguardError(f"{where} exclude-vendored: expected true or false")
+        config = replace(config, exclude_vendored=value)
     if "test-paths" in table:
         config = replace(config, test_paths=_strings(table["test-paths"], f"{where} test-paths"))
     if "extend-test-paths" in table:

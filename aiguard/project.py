@@ -33,10 +33,14 @@ class Project:
         overlay: Mapping[str, str] | None = None,
         in_git: bool = True,
         changed_paths: frozenset[str] | None = None,
+        previous: Mapping[str, str] | None = None,
     ) -> None:
         self.root = root
         # The paths this change touches (None: unknown, every path counts as changed).
         self.changed_paths = changed_paths
+        # The before-versions of the changed files (deleted ones too), by their after-path: rules
+        # that relate one file's change to another's (code moved between files) read them.
+        self._previous: dict[str, str] = dict(previous or {})
         self.config = config
         self.in_git = in_git and root is not None
         # Texts that win over the disk: the after-versions of changed files, or an example's files.
@@ -62,6 +66,7 @@ class Project:
             overlay=overlay,
             in_git=self.in_git,
             changed_paths=self.changed_paths,
+            previous=self._previous,
         )
 
     @property
@@ -84,6 +89,15 @@ class Project:
     def in_change(self, path: str) -> bool:
         """Whether the change touches `path` (rules that relate one file to another use it)."""
         return self.changed_paths is None or path in self.changed_paths
+
+    def before_text(self, path: str) -> str | None:
+        """A changed file's text before the change; None for a new or unchanged file."""
+        return self._previous.get(path)
+
+    @property
+    def previous_paths(self) -> list[str]:
+        """The changed files that had a before-version (deleted files included), sorted."""
+        return sorted(self._previous)
 
     def is_test(self, path: str) -> bool:
         return self.config.is_test_path(path)

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from aiguard.findings import Category
 from aiguard.lint.rule import Flag, Pass
-from aiguard.source import SourceError
+from aiguard.source import Source, SourceError
 
 from ._base import ConfigRule, as_bool, code, show
 from ._commands import (
@@ -34,6 +34,15 @@ _LINT_TOOLS = re.compile(
 )
 _FALSE_CONDITION = re.compile(r"^\s*(\$\{\{\s*)?(false|0)\s*((&&|\}\}).*)?$", re.IGNORECASE)
 _TRIGGERS = ("pull_request", "pull_request_target", "push", "merge_group")
+
+
+# Actions and reusable workflows that build, sign, publish or deploy: removing one weakens no
+# check (a release job going away is a product decision, not a gate turned off).
+_NOT_A_CHECK = re.compile(
+    r"(?i)^uses:.*(?:slsa|provenance|attest|publish|release|deploy|upload-artifact|"
+    r"download-artifact|pages|docker/(?:build-push|login|setup|metadata)|cosign|sigstore|"
+    r"checkout|setup-|/cache\b|changelog|labeler|stale)"
+)
 
 
 def _kind(signature: str) -> str:
@@ -131,7 +140,13 @@ class CiMadeNonBlocking(ConfigRule):
     rationale = (
         "`continue-on-error: true`, `allow_failure: true`, `|| true`, `--exit-zero`, `if: false`, "
         "or deleting the test/lint/type-check step keeps the pipeline green while the check "
-        "fails - or no longer runs. Nobody sees the failure until it reaches production."
+        "fails - or no longer runs. Nobody sees the failure until it reaches production. A "
+        "workflow that stops running on push or pull_request is not weakened when it now runs "
+        "through `workflow_call` from another workflow that runs on those events, and a "
+        "check removed while the same kind of check (lint, type, test) is added in the same "
+        "file or another CI file of the change was replaced, not dropped. Jobs that build, "
+        "sign, publish or deploy (SLSA provenance, PyPI publishing, Pages) check nothing, so "
+        "removing them is not reported."
     )
     fix = (
         "Keep the check blocking and fix what it reports. If a check is flaky or experimental, "
@@ -277,6 +292,21 @@ class CiMadeNonBlocking(ConfigRule):
                     session.run("flake8", "src")
             """),
             path="noxfile.py",
+        ),
+        # Now called through workflow_call by a workflow that runs on push.
+        Pass(
+            "on: [workflow_call]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - run: pytest\n",
+            before=(
+                "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+                "    steps:\n      - run: pytest\n"
+            ),
+            path=".github/workflows/tests.yml",
+            files={
+                ".github/workflows/main.yml": (
+                    "on: [push]\njobs:\n  tests:\n    uses: ./.github/workflows/tests.yml\n"
+                )
+            },
         ),
         # Not a check, a guarded experiment, moved steps, or already non-blocking: silent.
         Pass(
@@ -432,7 +462,7 @@ class CiMadeNonBlocking(ConfigRule):
     def _check_removed(self, before: list[Command], after: list[Command]) -> None:
         old = Counter(s for c in before if (s := command_check(c.text)))
         new = Counter(s for c in after if (s := command_check(c.text)))
-        gained_kinds = {_kind(s) for s in new if new[s] > old[s]}
+        gained_kinds = {_kind(s) for s in new if new[s] > old[s]} | self._gained_elsewhere()
         if "runner" in gained_kinds:
             return  # a new runner (tox, make test, npm run ci) may run what was removed
         lost = {s: old[s] - new[s] for s in old if old[s] > new[s] and _kind(s) not in gained_kinds}
@@ -445,6 +475,8 @@ class CiMadeNonBlocking(ConfigRule):
             signature = command_check(command.text)
             if signature is None or lost.get(signature, 0) <= 0:
                 continue
+            if _NOT_A_CHECK.search(signature):
+                continue  # provenance, publishing, deployment: nothing checked there
             if " ".join(command.text.split()) in after_texts and new[signature] > 0:
                 continue
             lost[signature] -= 1
@@ -457,6 +489,31 @@ class CiMadeNonBlocking(ConfigRule):
             ran = ", ".join(dict.fromkeys(s for c in commands if (s := command_check(c.text))))
             label = owner_label(self.path, owner)
             self.removed(commands[0].line, f"{label} removed (it ran {ran})")
+
+    def _gained_elsewhere(self) -> set[str]:
+        """Kinds of check that other CI files of the change gained (a lint job moved into a new
+        workflow, flake8 replaced by ruff in another file)."""
+        from aiguard.config import path_matches
+
+        def kinds(path: str, text: str | None) -> Counter[str]:
+            if text is None:
+                return Counter()
+            try:
+                found = commands_of(Source(path, text))
+            except SourceError:
+                return Counter()
+            return Counter(_kind(sig) for c in found if (sig := command_check(c.text)))
+
+        gained: set[str] = set()
+        changed = set(self.project.previous_paths) | set(self.project.changed_paths or ())
+        for path in sorted(changed - {self.path}):
+            if not path_matches(path, self.files):
+                continue
+            now = kinds(path, self.project.read_text(path))
+            had = kinds(path, self.project.before_text(path))
+            gained |= {kind for kind in now if now[kind] > had[kind]}
+        # Every new workflow gains `uses: actions/checkout`: a runner elsewhere excuses nothing.
+        return gained - {"runner"}
 
     # -- GitHub Actions -----------------------------------------------------------------------
 
@@ -492,20 +549,33 @@ class CiMadeNonBlocking(ConfigRule):
             self._check_triggers(before_doc, after_doc)
 
     def _check_triggers(self, before_doc: Doc, after_doc: Doc) -> None:
-        def triggers(doc: Doc) -> set[str]:
-            on = doc.get(("on",))
-            if isinstance(on, str):
-                return {on}
-            if isinstance(on, list):
-                return {t for t in on if isinstance(t, str)}
-            return set(on) if isinstance(on, dict) else set()
-
+        triggers = _doc_triggers
         if not any(u.is_check for u in _github_units(after_doc)):
             return
         old, new = triggers(before_doc), triggers(after_doc)
         for trigger in _TRIGGERS:
             if trigger in old and trigger not in new and new:
+                if "workflow_call" in new and self._called_on(trigger):
+                    continue  # another workflow runs on it and calls this one
                 self.weaker(after_doc.line(("on",)), f"CI: workflow no longer runs on {trigger}")
+
+    def _called_on(self, trigger: str) -> bool:
+        """Whether another workflow of the project calls this one (`uses: ./.github/workflows/
+        <this file>`) and itself runs on `trigger`."""
+        uses = re.compile(
+            r"^\s*(?:-\s*)?uses:\s*['\"]?\./" + re.escape(self.path) + r"['\"]?\s*(?:#.*)?$",
+            re.MULTILINE,
+        )
+        for path in self.project.files:
+            if path == self.path or not re.match(r"\.github/workflows/[^/]+\.ya?ml$", path):
+                continue
+            text = self.project.read_text(path)
+            if text is None or not uses.search(text):
+                continue
+            caller = _parse_yaml_text(path, text)
+            if caller is not None and trigger in _doc_triggers(caller):
+                return True
+        return False
 
     def _before_doc(self, kind: str) -> Doc | None:
         if self.before is None or not self.compared:
@@ -565,3 +635,21 @@ class CiMadeNonBlocking(ConfigRule):
             return
         line = next(n for n, ln in enumerate(self.after.lines, 1) if re.match(r"^\.IGNORE\s*:", ln))
         self.weaker(line, "CI: .IGNORE makes make ignore every failing recipe")
+
+
+def _doc_triggers(doc: Doc) -> set[str]:
+    """The events a GitHub workflow runs on (`on:` as a string, a list or a mapping)."""
+    on = doc.get(("on",))
+    if isinstance(on, str):
+        return {on}
+    if isinstance(on, list):
+        return {t for t in on if isinstance(t, str)}
+    return set(on) if isinstance(on, dict) else set()
+
+
+def _parse_yaml_text(path: str, text: str) -> Doc | None:
+    """Another workflow of the project, parsed; None when it does not parse."""
+    try:
+        return parsed(Source(path, text), "yaml")
+    except SourceError:
+        return None

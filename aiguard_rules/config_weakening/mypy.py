@@ -32,7 +32,13 @@ _WEAK_TRUE = frozenset(
     {"ignore_errors", "ignore_missing_imports", "implicit_optional", "implicit_reexport",
      "allow_untyped_globals"}
 )  # fmt: skip
-_DEFAULT_TRUE = frozenset({"strict_optional", "warn_no_return", "implicit_reexport"})
+# mypy's documented defaults that are true (mypy/options.py; `no_x` is the inverse of `x`, and
+# implicit_optional has been false since mypy 0.990, so no_implicit_optional is true).
+_DEFAULT_TRUE = frozenset(
+    {"strict_optional", "warn_no_return", "implicit_reexport", "no_implicit_optional"}
+)
+# Defaults that turned true in a later mypy: removing `= true` weakens only older mypys.
+_TRUE_SINCE = {"strict_bytes": "2.0", "local_partial_types": "2.0"}
 _FOLLOW_RANK = {"normal": 2, "error": 2, "silent": 1, "skip": 0}
 
 
@@ -214,7 +220,11 @@ class MypyWeakened(ConfigRule):
         "`ignore_errors`, `ignore_missing_imports`, `follow_imports = skip`, `strict` turned off, "
         "`disallow_*`/`warn_*` flags dropped, error codes disabled, or a failing module added to "
         "an override that ignores its errors. The type errors do not go away; they stop being "
-        "reported, and the next real bug of that kind ships unnoticed."
+        "reported, and the next real bug of that kind ships unnoticed. Settings are compared "
+        "by their effect, with mypy's documented defaults: removing an option that restated "
+        "the default (`no_implicit_optional = true`, `strict_optional = true`) changes nothing "
+        "and is not reported; removing one whose default turned true in a later mypy "
+        "(`strict_bytes`) is a note."
     )
     fix = (
         "Fix the type errors, or silence one line with a narrow `# type: ignore[code]` and a "
@@ -301,7 +311,24 @@ class MypyWeakened(ConfigRule):
             path="pyproject.toml",
             severity=Severity.NOTE,
         ),
+        Flag(
+            "[tool.mypy]\nwarn_unreachable = true\n",
+            line=2,
+            before="[tool.mypy]\nwarn_unreachable = true\nstrict_bytes = true\n",
+            path="pyproject.toml",
+            severity=Severity.NOTE,
+            message="default since mypy 2.0",
+        ),
         # Stricter settings, reordering, reformatting and moving keys between tables are silent.
+        # So is removing an option that only restated mypy's default.
+        Pass(
+            "[tool.mypy]\nwarn_unreachable = true\n",
+            before=(
+                "[tool.mypy]\nwarn_unreachable = true\nno_implicit_optional = true\n"
+                "strict_optional = true\nwarn_no_return = true\n"
+            ),
+            path="pyproject.toml",
+        ),
         Pass(
             "[tool.mypy]\nstrict = true\nwarn_unreachable = true\n",
             before="[tool.mypy]\nwarn_unreachable = true\ndisallow_untyped_defs = true\n",
@@ -405,7 +432,13 @@ class MypyWeakened(ConfigRule):
             mild = before.glob is None and key in ("ignore_missing_imports", "follow_imports")
             self.weaker(after.glob.lines[key], message, severity=Severity.NOTE if mild else None)
         elif before.glob is not None and key in before.glob.lines:
-            self.removed(before.glob.lines[key], f"mypy {key}: {show(raw_old)} -> {REMOVED}")
+            message = f"mypy {key}: {show(raw_old)} -> {REMOVED}"
+            since = _TRUE_SINCE.get(key)
+            if since is None:
+                self.removed(before.glob.lines[key], message)
+            else:
+                message += f" (true is the default since mypy {since}: weaker only on older mypy)"
+                self.removed(before.glob.lines[key], message, severity=Severity.NOTE)
 
     def _compare_codes(self, before: _Mypy, after: _Mypy) -> None:
         if after.glob is None:

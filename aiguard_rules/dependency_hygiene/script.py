@@ -9,6 +9,8 @@ run: node_modules, lockfiles and the project's files are read as text (aiguard.f
 from __future__ import annotations
 
 import fnmatch
+import json
+import posixpath
 from typing import ClassVar
 
 from aiguard.facts.node.jsonc import JsonError
@@ -237,6 +239,16 @@ class UnusedJsDependency(PackageJsonRule):
             '    "prettier": "^3.0.0",\n    "@acme/eslint-config": "^1.0.0"\n  }\n}\n',
             before='{\n  "devDependencies": {}\n}\n',
         ),
+        # Renamed, not installed here: npm's lockfile records the binary the script runs.
+        Pass(
+            '{\n  "scripts": {"lint": "oxfmt --check ."},\n'
+            '  "devDependencies": {"@oxc-project/formatter-cli": "^1.0.0"}\n}\n',
+            before='{\n  "scripts": {"lint": "oxfmt --check ."}\n}\n',
+            files={
+                "package-lock.json": '{"lockfileVersion": 3, "packages": {"": {}, '
+                '"node_modules/@oxc-project/formatter-cli": {"bin": {"oxfmt": "bin/oxfmt"}}}}'
+            },
+        ),
         Pass(
             '{\n  "scripts": {"docs": "mdtoc README.md", "start": "serve -s build"},\n'
             '  "dependencies": {"dayjs": "^1.11.0", "pino-pretty": "^11.0.0", "cssnano": "^7"},\n'
@@ -316,7 +328,17 @@ class UnusedJsDependency(PackageJsonRule):
         package = facts.installed_package(installed) if installed is not None else None
         if package is not None:
             bins.update(package.bin_names)
+        bins.update(self._locked_bins().get(name, ()))
         return bins
+
+    def _locked_bins(self) -> dict[str, tuple[str, ...]]:
+        """Binary names npm's lockfile beside this package.json records (v2/v3 `packages`):
+        what a script calls when the package is renamed but not installed here."""
+        lock = posixpath.join(posixpath.dirname(self.path), "package-lock.json")
+        return self.project.memo(
+            f"aiguard_rules.dependency_hygiene.locked_bins:{lock}",
+            lambda: _read_locked_bins(self.project.read_text(lock)),
+        )
 
     def _peer_of_declared(self, name: str, manifest: PackageJson, facts: NodeFacts) -> bool:
         """Whether an installed dependency of this package asks for `name` as a peer."""
@@ -537,3 +559,24 @@ def _kind_of(name: str, installed: frozenset[str], declared: set[str]) -> str:
     if name in installed:
         return "installed in node_modules"
     return "already declared"
+
+
+def _read_locked_bins(text: str | None) -> dict[str, tuple[str, ...]]:
+    if text is None:
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}  # an unreadable lockfile tells nothing; the other evidence still counts
+    packages = data.get("packages") if isinstance(data, dict) else None
+    found: dict[str, tuple[str, ...]] = {}
+    if not isinstance(packages, dict):
+        return found
+    for key, entry in packages.items():
+        if not isinstance(key, str) or not isinstance(entry, dict):
+            continue
+        name = key.rsplit("node_modules/", 1)[-1] if "node_modules/" in key else ""
+        bins = entry.get("bin")
+        if name and isinstance(bins, dict):
+            found[name] = tuple(str(b) for b in bins)
+    return found

@@ -91,6 +91,8 @@ class UnknownModuleAttribute(PythonRule):
         ),
         Pass("import os\nimport json\n\np = os.path.join('a', 'b')\nd = json.loads(s)\n"),
         Pass("import os\n\nif hasattr(os, 'fork_exec'):\n    pid = os.fork_exec()\n"),
+        # Defined in shutil.py at run time, missing from typeshed's stub.
+        Pass("import shutil\n\nsize = shutil.COPY_BUFSIZE\n"),
         Pass(
             "import os\n\ntry:\n    os.register_at_fork_x(after=f)\n"
             "except AttributeError:\n    pass\n"

@@ -11,6 +11,7 @@ version and feature switches). An import the before-version already had is not t
 from __future__ import annotations
 
 import abc
+import re
 from typing import TYPE_CHECKING
 
 from aiguard.findings import Category, Severity
@@ -90,6 +91,16 @@ class _ImportRule(PythonRule):
         return [(n.name, n.node) for n in site.names if (n.name, 0, "") not in old]
 
 
+def _written_by_test(text: str, top: str) -> bool:
+    """Whether a test file writes the module `top` itself: a string naming `top.py` (or its
+    package's `__init__.py`), or `pytester.makepyfile(top=...)`."""
+    name = re.escape(top)
+    written = re.compile(
+        rf"[\"'](?:[^\"'\n]*/)?{name}(?:\.py|/__init__\.py)[\"']|makepyfile\([^)]*\b{name}\s*="
+    )
+    return written.search(text) is not None
+
+
 class UnknownModule(_ImportRule):
     id = "AIG601"
     name = "unknown-module"
@@ -101,7 +112,8 @@ class UnknownModule(_ImportRule):
         "An assistant that cannot recall a module's name invents a plausible one "
         "(`fastjsonschema_validator`, `sklearn.preprocess`). The code fails with ImportError "
         "the first time it runs - or worse, someone installs a look-alike package that an "
-        "attacker registered under the invented name."
+        "attacker registered under the invented name. A test that writes the module it "
+        "imports (a string naming `name.py`, `pytester.makepyfile(name=...)`) is not reported."
     )
     fix = (
         "Find the real module (check the package's documentation), or add and install the "
@@ -160,6 +172,15 @@ class UnknownModule(_ImportRule):
                 "src/myapp/helpers.py": "def slugify(s): ...\n",
             },
         ),
+        # A test that writes the module it imports (tmp_path on sys.path, pytester).
+        Pass(
+            "import sys\n\ndef test_plugin(tmp_path, monkeypatch):\n"
+            "    (tmp_path / 'fake_plugin.py').write_text('X = 1')\n"
+            "    monkeypatch.syspath_prepend(tmp_path)\n    import fake_plugin\n"
+            "    assert fake_plugin.X == 1\n",
+            path="tests/test_plugins.py",
+            files={"pyproject.toml": _PYPROJECT},
+        ),
         # No environment and nothing declared: no basis to judge.
         Pass("import fastjsonschema_validator\n"),
         Flag(
@@ -192,6 +213,8 @@ class UnknownModule(_ImportRule):
         for module, node in self.absolute_modules(site, old):
             found = python.resolve(module, self.path, type_checking=site.type_checking)
             if isinstance(found, MissingTop):
+                if self.context.is_test and _written_by_test(self.after.text, found.top):
+                    continue  # the test writes that module (tmp_path, pytester) and imports it
                 hint = ""
                 if not python.env.found:
                     hint = " (no Python environment was found; see the notification)"

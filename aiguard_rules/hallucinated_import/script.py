@@ -141,6 +141,14 @@ class HallucinatedJsPackage(JsImportRule):
             },
         ),
         Pass(
+            'import Layout from "@theme/Layout";\nimport Original from "@theme-original/Navbar";\n',
+            path="src/pages/index.js",
+            files={
+                "package.json": '{"name": "site", "dependencies": {"@docusaurus/core": "^3"}}',
+                "node_modules/@docusaurus/core/package.json": '{"name": "@docusaurus/core"}',
+            },
+        ),
+        Pass(
             'import { serve } from "bun";\nimport { Database } from "bun:sqlite";\n'
             'import * as vscode from "vscode";\n',
             path="src/server.ts",

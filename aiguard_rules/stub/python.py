@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from aiguard.findings import Category, Severity
 from aiguard.lint.rule import Example, FileContext, Flag, Pass, PythonRule, Scope
+from aiguard.source import SourceError
 from aiguard_rules._shared.python_syntax import (
     base_names,
     comments_above,
@@ -28,7 +29,11 @@ from aiguard_rules.stub._text import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import libcst
+
+    from aiguard.source import Source
 from aiguard_rules.stub._common import code, is_placeholder_constant
 
 _EXEMPT_DECORATORS = frozenset(
@@ -79,7 +84,9 @@ class PythonStubBody(PythonRule):
         "with a comment that says why, dunder methods, nested callbacks, conditional "
         "definitions (platform or optional-dependency fallbacks, TYPE_CHECKING), no-op "
         "functions, stand-in classes (Null*, Fake*, Dummy*, ReadOnly*...) and hook "
-        "specifications documented by a docstring of three lines or more."
+        "specifications documented by a docstring of three lines or more. A no-op method of "
+        "a class whose base comes from outside the project (the standard library or a "
+        "package) usually overrides a hook on purpose: that finding is a note."
     )
     fix = (
         "Implement the function, or make the interface explicit (@abstractmethod, Protocol), "
@@ -241,6 +248,32 @@ class PythonStubBody(PythonRule):
                     pass
             """)
         ),
+        # A no-op override of a library class's hook: a note.
+        Flag(
+            code("""
+            from http.server import BaseHTTPRequestHandler
+
+            class QuietHandler(BaseHTTPRequestHandler):
+                def log_message(self, format, *args):
+                    pass
+            """),
+            line=5,
+            severity=Severity.NOTE,
+            message="hook of `BaseHTTPRequestHandler`",
+        ),
+        # The no-op existed before the change; only its signature changed.
+        Pass(
+            code("""
+            class MemoryStore(Store):
+                def clear_expired(self, now=None):
+                    pass
+            """),
+            before=code("""
+            class MemoryStore(Store):
+                def clear_expired(self):
+                    pass
+            """),
+        ),
         # The stub existed before the change; only another line changed.
         Pass(
             "def parse(text):\n    pass\n\nX = 2\n", before="def parse(text):\n    pass\n\nX = 1\n"
@@ -321,8 +354,53 @@ class PythonStubBody(PythonRule):
             return
         target: libcst.CSTNode = stub.statement
         if not self.context.change.is_changed(self.after.position(target).line):
+            if self._body_unchanged(node, owner):
+                return  # only the signature or decorators changed: the no-op was there already
             target = node.name
-        self.report(target, _stub_message(name, stub, self.after.cst, unfinished))
+        message = _stub_message(name, stub, self.after.cst, unfinished)
+        base = self._external_base(owner) if owner is not None and not unfinished else None
+        if base is not None and stub.kind in {"pass", "ellipsis", "docstring"}:
+            # Overriding a hook of a library class with a no-op is usually the point.
+            message += f" (an override of a hook of `{base}`? say so in a comment)"
+            self.report(target, message, severity=Severity.NOTE)
+            return
+        self.report(target, message)
+
+    def _external_base(self, owner: libcst.ClassDef) -> str | None:
+        """A base class imported from outside the project (the stdlib or a library)."""
+        from aiguard_rules._shared.python_imports import Found, imports_of, python_project
+
+        bound: dict[str, str] = {}
+        for site in imports_of(self.after):
+            if site.level:
+                continue
+            for imported in site.names:
+                module = site.module if site.is_from else imported.name
+                bound[imported.bound_as] = module
+        python = python_project(self.project)
+        for arg in owner.bases:
+            shown = dotted_name(arg.value)
+            if shown is None:
+                continue
+            source_module = bound.get(shown.split(".", 1)[0])
+            if source_module is None:
+                continue
+            found = python.resolve(source_module, self.path, type_checking=False)
+            if not (isinstance(found, Found) and found.origin == "first-party"):
+                return shown
+        return None
+
+    def _body_unchanged(self, node: libcst.FunctionDef, owner: libcst.ClassDef | None) -> bool:
+        """Whether the before-version had this function (same class, same name) with this body."""
+        before = self.before
+        if before is None or before.language != "python":
+            return False
+        try:
+            old = before.memo("aiguard_rules.stub.bodies", lambda: _bodies(before))
+        except SourceError:
+            return False
+        key = (owner.name.value if owner is not None else "", node.name.value)
+        return _squash(self.after.cst.code_for_node(node.body)) in old.get(key, ())
 
     def _stub(self, node: libcst.FunctionDef) -> _Stub | None:
         import libcst
@@ -349,6 +427,35 @@ class PythonStubBody(PythonRule):
 
     def _overridden(self, owner: libcst.ClassDef, method: str) -> bool:
         return python_class_index(self.project).overridden(owner.name.value, method)
+
+
+def _bodies(source: Source) -> dict[tuple[str, str], set[str]]:
+    """(class name or "", function name) -> the function bodies, whitespace dropped."""
+    import libcst
+
+    module = source.cst
+    found: dict[tuple[str, str], set[str]] = {}
+
+    def walk(body: Sequence[libcst.CSTNode], owner: str) -> None:
+        for statement in body:
+            if isinstance(statement, libcst.FunctionDef):
+                key = (owner, statement.name.value)
+                found.setdefault(key, set()).add(_squash(module.code_for_node(statement.body)))
+            elif isinstance(statement, libcst.ClassDef) and isinstance(
+                statement.body, libcst.IndentedBlock
+            ):
+                walk(statement.body.body, statement.name.value)
+            elif isinstance(statement, (libcst.If, libcst.Try)) and isinstance(
+                statement.body, libcst.IndentedBlock
+            ):
+                walk(statement.body.body, owner)
+
+    walk(module.body, "")
+    return found
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
 
 
 def _is_interface(node: libcst.ClassDef) -> bool:
@@ -441,7 +548,9 @@ class PythonErrorHidingHandler(PythonRule):
         "(`except FileNotFoundError: pass`, `except (KeyboardInterrupt, BrokenPipeError): pass`) "
         "is a decision about one known failure and stays silent, as does a handler with a "
         "comment that explains why the error may be ignored (in the handler or right above "
-        "the try) and a handler in __del__."
+        "the try) and a handler in __del__. In clean-up code (a close/cleanup/teardown/"
+        "`__exit__` function, or a try that only calls `close()`, `unlink()`, `kill()`...) "
+        "a failure is usually harmless, so the finding is a note."
     )
     fix = (
         "Catch the specific exceptions you expect, and log or re-raise the rest; if ignoring "
@@ -481,6 +590,25 @@ class PythonErrorHidingHandler(PythonRule):
             "try:\n    save()\nexcept Exception:\n    pass\n",
             before="try:\n    save()\nexcept Exception:\n    log.exception('save failed')\n",
             line=4,
+        ),
+        Flag(
+            code("""
+            def save(conn, rows):
+                conn.write(rows)
+                try:
+                    conn.close()
+                except Exception:
+                    pass
+            """),
+            line=5,
+            severity=Severity.NOTE,
+            message="clean-up",
+        ),
+        Flag(
+            "class Pool:\n    def shutdown(self):\n        try:\n            self.flush()\n"
+            "        except Exception:\n            pass\n",
+            line=5,
+            severity=Severity.NOTE,
         ),
         Pass("try:\n    os.remove(tmp)\nexcept FileNotFoundError:\n    pass\n"),
         Pass(
@@ -577,10 +705,22 @@ class PythonErrorHidingHandler(PythonRule):
         target: libcst.CSTNode = node
         if not self.context.change.is_changed(self.after.position(node).line):
             target = body[0]
-        self.report(
-            target,
-            f"{caught} discards every error (`{action}`) without logging or re-raising it",
-        )
+        message = f"{caught} discards every error (`{action}`) without logging or re-raising it"
+        if self._in_cleanup():
+            self.report(target, message + _CLEANUP_NOTE, severity=Severity.NOTE)
+        else:
+            self.report(target, message)
+
+    def _in_cleanup(self) -> bool:
+        """Inside a close/cleanup/teardown function, or a try that only calls such methods."""
+        if self._functions and _CLEANUP.match(self._functions[-1]):
+            return True
+        import libcst
+
+        innermost = self._tries[-1] if self._tries else None
+        if not isinstance(innermost, (libcst.Try, libcst.TryStar)):
+            return False
+        return _cleanup_calls(statements(innermost.body))
 
     def visit_With(self, node: libcst.With) -> None:
         """`with contextlib.suppress(Exception):` - the same as `except Exception: pass`."""
@@ -596,13 +736,44 @@ class PythonErrorHidingHandler(PythonRule):
                 continue
             comments = comments_above(node, self.after.cst) + header_comments(node.body)
             if not any(explains(c) for c in comments):
-                self.report(
-                    call,
-                    f"`{self._code(call)}` discards every error without logging or re-raising it",
+                message = (
+                    f"`{self._code(call)}` discards every error without logging or re-raising it"
                 )
+                if _cleanup_calls(statements(node.body)) or (
+                    self._functions and _CLEANUP.match(self._functions[-1])
+                ):
+                    self.report(call, message + _CLEANUP_NOTE, severity=Severity.NOTE)
+                else:
+                    self.report(call, message)
 
     def _code(self, node: libcst.CSTNode) -> str:
         return " ".join(self.after.cst.code_for_node(node).split())
+
+
+# Releasing a resource: a failure there is usually harmless (it is already being let go).
+_CLEANUP = re.compile(
+    r"(?i)^_*(?:a?close|clean_?up|tear_?down|shut_?down|dispose|release|disconnect|terminate|"
+    r"kill|stop|unlink|remove|rmtree|unregister|finali[sz]e|cancel|destroy|__a?exit__)(?:_|$)"
+)
+_CLEANUP_NOTE = " (in clean-up code, where that is usually harmless: say why in a comment)"
+
+
+def _cleanup_calls(body: Sequence[libcst.CSTNode]) -> bool:
+    """Whether every statement only calls a clean-up method (`conn.close()`, `os.unlink(p)`)."""
+    import libcst
+
+    if not body:
+        return False
+    for statement in body:
+        value = statement.value if isinstance(statement, libcst.Expr) else None
+        if isinstance(value, libcst.Await):
+            value = value.expression
+        if not isinstance(value, libcst.Call):
+            return False
+        name = dotted_name(value.func)
+        if name is None or not _CLEANUP.match(name.rsplit(".", 1)[-1]):
+            return False
+    return True
 
 
 def _broad(node: libcst.BaseExpression | None) -> bool:

@@ -236,7 +236,10 @@ class JsErrorHidingHandler(ScriptRule):
         "A handler that discards the error turns every failure - a bug, a rejected request, a "
         "typo - into silent wrong behaviour, and hides the errors that would show the code does "
         "not work. As ESLint's no-empty does, a catch whose body holds a comment explaining why "
-        "the error may be ignored is left alone; a TODO is not an explanation."
+        "the error may be ignored is left alone; a TODO is not an explanation. Two idioms are "
+        "not discarding: a format probe (`try { return JSON.parse(s); } catch {}` followed by "
+        "the code for the other format) and `.catch(() => undefined).then(next)`, which waits "
+        "for a promise to settle to keep a chain in order."
     )
     fix = "Handle the error (log, report or rethrow it) or say in a comment why it may be ignored."
     interest = r"\bcatch\b"
@@ -260,6 +263,16 @@ class JsErrorHidingHandler(ScriptRule):
         Pass("fetchUser(id).catch((e) => report(e));\n"),
         Pass("promise.catch(() => {}); // ignore: the preload is best effort\n"),
         Pass("try {\n  save();\n} catch (e) {}\n", path="src/__tests__/save.js"),
+        Pass(
+            "export function read(text) {\n  try {\n    return JSON.parse(text);\n  } catch {}\n"
+            "  return { raw: text };\n}\n"
+        ),
+        Pass("this.queue = this.queue.catch(() => undefined).then(() => task());\n"),
+        Flag(
+            "export function read(text) {\n  try {\n    return JSON.parse(text);\n"
+            "  } catch {}\n}\n",
+            line=4,
+        ),
     )
 
     def visit_catch_clause(self, node: tree_sitter.Node) -> None:
@@ -267,7 +280,7 @@ class JsErrorHidingHandler(ScriptRule):
         if body is None or any(c.type != "comment" for c in body.named_children):
             return
         span = self.after.node_span(node)
-        if self._explained(span.line, span.end_line):
+        if self._explained(span.line, span.end_line) or _falls_through_probe(node):
             return
         line = span.line if self.context.change.is_changed(span.line) else span.end_line
         self.report_line(
@@ -285,6 +298,8 @@ class JsErrorHidingHandler(ScriptRule):
         args = [a for a in arguments.named_children if a.type != "comment"]
         if len(args) != 1 or not _discarding_callback(args[0]):
             return
+        if _orders_a_chain(node):
+            return  # `.catch(() => undefined).then(next)`: settle, then go on in order
         start = self.after.node_span(prop)
         end = self.after.node_span(node).end_line
         if self._explained(start.line, end):
@@ -298,6 +313,40 @@ class JsErrorHidingHandler(ScriptRule):
 
     def _explained(self, first: int, last: int) -> bool:
         return any(explains(c.text) for c in _comments_between(self.after.comments, first, last))
+
+
+# Calls whose only failure is "not in that format": trying one is how JS tests a format.
+_PROBES = re.compile(
+    r"^(?:await\s+)?(?:return\s+)?(?:[\w.$]+\s*=\s*)?(?:JSON5?\.parse|new\s+URL|"
+    r"decodeURI(?:Component)?|atob|new\s+RegExp|BigInt|require\.resolve)\s*\("
+)
+
+
+def _falls_through_probe(catch: tree_sitter.Node) -> bool:
+    """`try { return JSON.parse(s); } catch {}` followed by more code: a format probe whose
+    failure means "not JSON", handled by the code after it."""
+    statement = catch.parent
+    if statement is None or statement.type != "try_statement":
+        return False
+    if statement.child_by_field_name("finalizer") is not None:
+        return False
+    block = statement.child_by_field_name("body")
+    tried = [c for c in block.named_children if c.type != "comment"] if block else []
+    if len(tried) != 1 or not _PROBES.match(" ".join(ts.text(tried[0]).split())):
+        return False
+    after = statement.next_named_sibling
+    while after is not None and after.type == "comment":
+        after = after.next_named_sibling
+    return after is not None
+
+
+def _orders_a_chain(call: tree_sitter.Node) -> bool:
+    """Whether the `.catch(...)` result is chained on (`.then(...)`, `.finally(...)`)."""
+    parent = call.parent
+    if parent is None or parent.type != "member_expression":
+        return False
+    prop = parent.child_by_field_name("property")
+    return prop is not None and ts.text(prop) in {"then", "finally"}
 
 
 def _discarding_callback(node: tree_sitter.Node) -> bool:

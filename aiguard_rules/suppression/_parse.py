@@ -66,7 +66,13 @@ def _without_overlaps(hits: list[Hit]) -> list[Hit]:
 
 
 def _silencers(ctx: Ctx, hits: list[Hit]) -> Iterator[Silencer]:
+    above: str | None = None
     for hit, reason in zip(hits, _reasons(ctx.text, hits), strict=True):
+        if not reason and hit.fixed_weight is None:
+            # A reason may stand in a comment of its own on the line directly above.
+            if above is None:
+                above = ctx.comment_above()
+            reason = clean_reason(above, hit.codes) if above else ""
         weight = hit.fixed_weight or (Weight.EXPLAINED if reason else Weight.UNEXPLAINED)
         line, column = _position(ctx.comment, hit.start)
         end_line, end_column = _position(ctx.comment, hit.end)
@@ -134,11 +140,29 @@ def introduced(after: Source, before: Source | None, change: FileChange) -> tupl
         old = parse(before)
     except SourceError:
         return current  # the before-version cannot be read: judge the after-version alone
-    carried = Counter(s.key for s in old if s.line in change.removed_lines)
+    removed = [s for s in old if s.line in change.removed_lines]
+    carried = Counter(s.key for s in removed)
     kept = []
     for s in current:
         if change.is_changed(s.line) and carried[s.key] > 0:
             carried[s.key] -= 1
             continue
+        wider = _narrowed_from(s, removed)
+        if change.is_changed(s.line) and wider is not None:
+            removed.remove(wider)
+            continue  # fewer codes silenced than before: a strengthening
         kept.append(s)
     return tuple(kept)
+
+
+def _narrowed_from(new: Silencer, removed: list[Silencer]) -> Silencer | None:
+    """A removed directive of the same tool that silenced a strict superset of `new`'s codes
+    (`type: ignore[a, b]` -> `type: ignore[a]`), at the same weight or a heavier one."""
+    if not new.codes:
+        return None
+    codes = set(new.codes)
+    for old in removed:
+        same_or_better = new.weight is Weight.EXPLAINED or old.weight is new.weight
+        if old.tool == new.tool and old.codes and codes < set(old.codes) and same_or_better:
+            return old
+    return None

@@ -36,7 +36,7 @@ _NOSEC = re.compile(
 _NO_COVER = re.compile(r"#\s*(?:pragma|PRAGMA)[:\s]?\s*(?:no|NO)\s*(?:cover|COVER)\w*")
 # Lines whose own code says why they are excluded: the usual coverage exclude_lines.
 _SELF_EXPLAINED = re.compile(
-    r"^(?:if\s+(?:typing\.)?TYPE_CHECKING\s*:|if\s+__name__\s*==\s*(['\"])__main__\1\s*:"
+    r"^(?:if\s+(?:[A-Za-z_][\w.]*\.)?TYPE_CHECKING\s*:|if\s+__name__\s*==\s*(['\"])__main__\1\s*:"
     r"|raise\s+NotImplementedError\b.*|@(?:typing\.)?overload|@(?:abc\.)?abstractmethod|\.\.\.)$"
 )
 _TYPE_HINT = "name the codes (# type: ignore[code])"
@@ -103,15 +103,20 @@ def python_hits(ctx: Ctx) -> Iterator[Hit]:
         )
 
 
+_PYRIGHT_RULE = re.compile(r"report[A-Z]\w*$")
+
+
 def _type_ignore_hits(ctx: Ctx) -> Iterator[Hit]:
     for m in _TYPE_IGNORE.finditer(ctx.text):
         codes = codes_of(m.group("codes") or "")
         if codes:
-            effect = f"silences mypy {code_list(codes)} on this line"
+            # Pyright's rule names (reportXxx) in a PEP 484 ignore: pyright's, not mypy's codes.
+            tool = "pyright" if all(_PYRIGHT_RULE.match(c) for c in codes) else "mypy"
+            effect = f"silences {tool} {code_list(codes)} on this line"
             yield Hit(
                 m.start(),
                 m.end(),
-                "mypy",
+                tool,
                 m.group(),
                 effect,
                 '(add "  # why" after it)',

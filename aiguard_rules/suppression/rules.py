@@ -10,6 +10,7 @@ from aiguard.lint import suppressions
 from aiguard.lint.rule import FileRule, Flag, Pass
 from aiguard.source import Comment
 from aiguard_rules.suppression._model import Silencer, Weight
+from aiguard_rules.suppression._moves import not_moved
 from aiguard_rules.suppression._parse import DIRECTIVE_LANGUAGES, INTEREST, introduced
 
 _REASON_LIMIT = 80
@@ -26,7 +27,11 @@ class _DirectiveRule(FileRule):
     def check(self) -> None:
         found = self.after.memo(
             "aiguard_rules.suppression.introduced",
-            lambda: introduced(self.after, self.before, self.context.change),
+            lambda: not_moved(
+                self.project,
+                self.after,
+                introduced(self.after, self.before, self.context.change),
+            ),
         )
         for silencer in found:
             if silencer.weight is self.weight:
@@ -262,13 +267,16 @@ class UnexplainedSuppression(_DirectiveRule):
         "Directives that cannot carry codes - `@ts-expect-error`, `# pragma: no cover`, "
         "`istanbul ignore next`, `c8 ignore next` - are judged by their reason alone. A reason "
         "is real words on the same line (`  # why`, ESLint's ` -- why`, Biome's `: why`); a "
-        "rule code, TODO or `<explanation>` is not one. yamllint forbids text after its "
-        "directive, so there the comment line just above counts. Coverage pragmas on lines that "
+        "rule code, TODO or `<explanation>` is not one. A comment of its own on the line "
+        "directly above also counts as the reason (yamllint forbids text after its directive, "
+        "so there it is the only place). Coverage pragmas on lines that "
         'explain themselves (`if TYPE_CHECKING:`, `if __name__ == "__main__":`, '
         "`raise NotImplementedError`) count as explained. A reason at the end of a comment "
         "explains every directive before it (`# type: ignore[x]  # pyright: ignore[y]  # why`). "
         "A directive the change only carried along - the same directive was on a line the "
-        "change edited, moved or re-indented - is not new and is not reported."
+        "change edited, moved or re-indented, or another file of the change lost it on the "
+        "same code (a module split) - is not new and is not reported; nor is one narrowed "
+        "(`type: ignore[a, b]` -> `type: ignore[a]` silences less than before)."
     )
     fix = (
         "Say why on the same line: `# type: ignore[attr-defined]  # stub lacks it, see #123`, "
@@ -287,6 +295,8 @@ class UnexplainedSuppression(_DirectiveRule):
         Flag("class A:  # pylint: disable=C0114\n    pass\n", line=1, message="pylint C0114"),
         Flag("# pylint: disable-next=invalid-name\nX = 1\n", line=1, message="next line"),
         Flag("v = cfg.get('x')  # pyright: ignore[reportOptionalMemberAccess]\n", line=1),
+        Flag("v = cfg.get('x').y  # type: ignore[reportOptionalMemberAccess]\n", line=1,
+             message="silences pyright reportOptionalMemberAccess"),
         Flag("assert x  # nosec B101\n", line=1, message="bandit B101"),
         Flag("def f():  # pragma: no cover\n    return 1\n", line=1, message="coverage.py"),
         Flag("x = 1  # type: ignore[misc]  # TODO\n", line=1),
@@ -321,6 +331,7 @@ class UnexplainedSuppression(_DirectiveRule):
         Pass("import os  # noqa: E501 -- long URL in a docstring\n"),
         Pass("import os  # noqa: F401  # re-exported for users\n"),
         Pass("if TYPE_CHECKING:  # pragma: no cover\n    import os\n"),
+        Pass("import typing as t\n\nif t.TYPE_CHECKING:  # pragma: no cover\n    import os\n"),
         Pass("x = compute()\ny = 2  # noqa: E501\n", before="x = 1\ny = 2  # noqa: E501\n"),
         Pass("def f(a):\n    return (a +\n        1)  # noqa: E501\n",
              before="def f(a):\n    return (a + 1)  # noqa: E501\n"),
@@ -341,6 +352,12 @@ class UnexplainedSuppression(_DirectiveRule):
              path="Dockerfile"),
         Pass("Resources:  # checkov:skip=CKV_AWS_20:public static website\n  B: {}\n",
              path="template.yml"),
+        Pass("x = f()  # type: ignore[attr-defined]\n",
+             before="x = f()  # type: ignore[attr-defined, arg-type]\n"),
+        Pass("// eslint-disable-next-line no-console\nconsole.log(x);\n", path="example.js",
+             before="// eslint-disable-next-line no-console, no-undef\nconsole.log(x);\n"),
+        Pass("# the stub lacks the fd overload of fdopen\n"
+             "x = os.fdopen(3)  # type: ignore[call-overload]\n"),
         Pass("echo '# shellcheck disable=SC2086'\n", path="script.sh"),
         Pass("x = f()  # pyre-fixme[6]: the stub says str, the API returns bytes\n"),
         Pass("// deno-lint-ignore no-explicit-any -- the JSON is untyped\nlet x: any;\n",

@@ -10,7 +10,7 @@ from aiguard.source import SourceError
 
 if TYPE_CHECKING:
     from aiguard.source import Source
-    from aiguard_rules.test_weakening._model import FileFacts
+    from aiguard_rules.test_weakening._model import FileFacts, Marker
 
 LANGUAGES = frozenset({"python", "javascript", "typescript"})
 FACTS_KEY = "aiguard_rules.weakened_tests.facts"
@@ -49,6 +49,16 @@ class WeakeningRule(FileRule):
             return read_facts(before)
         except SourceError:
             return None
+
+    def new_markers(
+        self, after: FileFacts, before: FileFacts | None, kinds: tuple[str, ...]
+    ) -> list[Marker]:
+        """The after-version's markers of these kinds that are new: not in the before-version,
+        and not lost by another test file of the change (moved here)."""
+        from aiguard_rules.test_weakening._model import new_markers
+        from aiguard_rules.test_weakening._moves import not_moved
+
+        return not_moved(self.project, self.path, new_markers(after, before, kinds))
 
     def report_at(
         self,

@@ -93,3 +93,76 @@ def _test_names(project: Project, family: str) -> dict[str, set[str]]:
         for found in names:
             index[found].add(path)
     return dict(index)
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+# Words too common to tie a test to a production change.
+_COMMON = frozenset(
+    {
+        "self",
+        "cls",
+        "def",
+        "class",
+        "return",
+        "import",
+        "from",
+        "None",
+        "True",
+        "False",
+        "assert",
+        "raise",
+        "pass",
+        "async",
+        "await",
+        "const",
+        "let",
+        "var",
+        "function",
+        "export",
+        "this",
+        "new",
+        "for",
+        "and",
+        "not",
+        "the",
+        "with",
+        "value",
+        "result",
+        "expected",
+        "test",
+        "tests",
+    }
+)
+
+
+def removed_production_words(project: Project) -> frozenset[str]:
+    """Identifiers and message words the change took out of the project's production code.
+
+    A word counts when some changed production file had it before and no changed production
+    file has it after (a parameter, an attribute, a function, an error message removed or
+    renamed): a test that exercised it followed a deliberate production change.
+    """
+    return project.memo(
+        "aiguard_rules.weakened_tests.removed_words", lambda: _removed_words(project)
+    )
+
+
+def _removed_words(project: Project) -> frozenset[str]:
+    had: set[str] = set()
+    has: set[str] = set()
+    changed = set(project.previous_paths) | set(project.changed_paths or ())
+    for path in sorted(changed):
+        if project.is_test(path) or language_of(path) not in ("python", "javascript", "typescript"):
+            continue
+        before = project.before_text(path)
+        if before is not None:
+            had.update(_WORD.findall(before))
+        after = project.read_text(path)
+        if after is not None:
+            has.update(_WORD.findall(after))
+    return frozenset(had - has - _COMMON)
+
+
+def mentions_removed(text: str, removed: frozenset[str]) -> bool:
+    """Whether code `text` names one of the words the production change removed."""
+    return bool(removed) and any(word in removed for word in _WORD.findall(text))

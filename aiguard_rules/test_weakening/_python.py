@@ -581,6 +581,9 @@ class _Reader(cst.BatchableCSTVisitor):
     def _read_decorator(self, expr: cst.BaseExpression, case: Case) -> None:
         func = expr.func if isinstance(expr, cst.Call) else expr
         name = self.qualname(func)
+        if name in ("pytest.fixture", "pytest.yield_fixture"):
+            case.is_test = False  # a fixture named test_*: pytest never runs it as a test
+            return
         if name == "pytest.mark.parametrize" and isinstance(expr, cst.Call):
             count = case_count(expr)
             case.cases = None if count is None or case.cases is None else case.cases * count

@@ -3,12 +3,17 @@ tautological, broadened, looser)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from aiguard.findings import Severity
 from aiguard.lint.rule import Flag, Pass
-from aiguard_rules.test_weakening._model import Bound, Tolerance, format_number, new_markers
+from aiguard_rules.test_weakening._model import Bound, Tolerance, format_number
+from aiguard_rules.test_weakening._moves import moved_body
 from aiguard_rules.test_weakening._project import (
     calls_test_helper,
+    mentions_removed,
+    removed_production_words,
 )
 
 if TYPE_CHECKING:
@@ -23,7 +28,10 @@ class AssertionsRemoved(WeakeningRule):
     rationale = (
         "Deleting the assertion that fails is the cheapest way to make a test pass: the test "
         "keeps its name and still shows up green, but no longer checks what it used to. A "
-        "test whose body was replaced by `pass` checks nothing at all."
+        "test whose body was replaced by `pass` checks nothing at all. Not reported: "
+        "assertions folded into `pytest.raises(..., match=...)`, and assertions that named "
+        "something the same change removed from the production code (a parameter, an "
+        "attribute, an error message): those followed a deliberate behaviour change."
     )
     fix = (
         "Keep the assertions and fix the code, or change them to the new correct expectation. "
@@ -95,6 +103,15 @@ class AssertionsRemoved(WeakeningRule):
             ),
         ),
         Pass(
+            "import pytest\n\ndef test_parse_empty():\n"
+            "    with pytest.raises(ValueError, match='empty'):\n        parse('')\n",
+            before=(
+                "import pytest\n\ndef test_parse_empty():\n"
+                "    with pytest.raises(ValueError) as info:\n        parse('')\n"
+                "    assert 'empty' in str(info.value)\n"
+            ),
+        ),
+        Pass(
             "describe('cart', () => {\n  it('totals', () => {\n"
             "    [[[1], 1], [[1, 2], 3]].forEach(([items, total]) => {\n"
             "      expect(new Cart(items).total()).toBe(total);\n    });\n  });\n});\n",
@@ -122,13 +139,47 @@ class AssertionsRemoved(WeakeningRule):
                 self.report_at(after, new.anchor, message, removal=True)
                 continue
             had, has = before.total_assertions(name), after.total_assertions(name)
+            has += _folded_matches(before.body(old), after.body(new))
             if has >= had or _consolidated(old, new, had, has):
+                continue
+            if _follows_production(self, before.render(old.node), after.render(new.node)):
                 continue
             if has == 0:
                 message = f"test `{label}` no longer asserts anything (it had {_count(had)})"
             else:
                 message = f"test `{label}` lost {had - has} of its {_count(had)}"
             self.report_at(after, new.anchor, message, removal=True)
+
+
+# Test names that say the test checks only that nothing raises (pytest's documented idiom).
+_NO_RAISE = re.compile(
+    r"(?i)(?:^|_)(?:no|not|never|without|doesnt|does_not|dont|do_not|wont)_"
+    r"(?:raise|raises|error|errors|fail|fails|crash|crashes|throw|throws|exception)s?"
+    r"(?:_|$)"
+)
+
+
+def _folded_matches(old_body: str, new_body: str) -> int:
+    """Message checks folded into `pytest.raises(..., match=...)`: each new `match=` is one."""
+    return max(0, new_body.count("match=") - old_body.count("match="))
+
+
+def _follows_production(rule: AssertionsRemoved, old_text: str, new_text: str) -> bool:
+    """Whether every assertion line the test lost names something the change removed from the
+    production code: the checked behaviour went away on purpose, with its assertions."""
+    removed = removed_production_words(rule.project)
+    if not removed:
+        return False
+    kept = set(line.strip() for line in new_text.splitlines())
+    lost = [
+        line
+        for line in old_text.splitlines()
+        if line.strip() not in kept and _ASSERTING.search(line)
+    ]
+    return bool(lost) and all(mentions_removed(line, removed) for line in lost)
+
+
+_ASSERTING = re.compile(r"\bassert|\bexpect\s*\(|\braises\b|\bcheck|\bverify")
 
 
 def _consolidated(old: Case, new: Case, had: int, has: int) -> bool:
@@ -153,7 +204,10 @@ class TestWithoutAssertion(WeakeningRule):
     rationale = (
         "A test without an assertion passes as long as nothing raises: it covers lines without "
         "checking any result, so coverage rises while nothing is verified. Generated tests "
-        "often call the code and stop there."
+        "often call the code and stop there. A test named for checking that nothing raises "
+        "(`test_parse_does_not_raise`, `test_load_without_errors`) says what it checks and is "
+        "not reported; pytest fixtures named `test_*` are not tests. Under `--all` the tests "
+        "were not written by a change, so a finding is a note."
     )
     fix = (
         "Assert on the result (`assert`, `self.assert*`, `pytest.raises`, `expect(...)`, "
@@ -181,6 +235,11 @@ class TestWithoutAssertion(WeakeningRule):
             line=2,
             before="def test_export(tmp_path):\n    export(tmp_path / 'out.csv')\n",
             message="asserts nothing",
+        ),
+        Pass(
+            "import pytest\n\n@pytest.fixture\ndef test_client(app):\n    return app.client()\n\n"
+            "def test_parse_does_not_raise():\n    parse('1 + 2')\n\n"
+            "def test_load_without_errors(tmp_path):\n    load(tmp_path)\n"
         ),
         Pass(
             "import pytest\nfrom unittest import mock\n\n"
@@ -224,6 +283,8 @@ class TestWithoutAssertion(WeakeningRule):
             if old is None:
                 if before is not None and _renamed(case, before, after):
                     continue
+                if moved_body(self.project, self.path, after, name):
+                    continue  # moved here from another test file of the change
                 line: int | None = after.span(case.anchor).line
                 message = (
                     f"new test `{short_name(name)}` asserts nothing: it passes unless it raises"
@@ -238,10 +299,14 @@ class TestWithoutAssertion(WeakeningRule):
                 )
             if line is None or calls_test_helper(self.project, case.targets):
                 continue
+            if _NO_RAISE.search(short_name(name)):
+                continue  # named for what it checks: that the call does not raise
+            # --all: the test was not written by a change; true, but rarely worth acting on.
+            severity = Severity.NOTE if self.context.change.changed_lines is None else None
             if line == after.span(case.anchor).line:
-                self.report_at(after, case.anchor, message)
+                self.report_at(after, case.anchor, message, severity=severity)
             else:
-                self.report_line(line, message)
+                self.report_line(line, message, severity=severity)
 
     def _first_changed_line(self, facts: FileFacts, case: Case) -> int | None:
         """The test's def line if the change touched it, else the first line it touched."""
@@ -320,7 +385,7 @@ class TautologicalAssertion(WeakeningRule):
 
     def check(self) -> None:
         facts = self.facts
-        for marker in new_markers(facts, self.before_facts, ("tautology",)):
+        for marker in self.new_markers(facts, self.before_facts, ("tautology",)):
             self.report_at(facts, marker.anchor, marker.message)
 
 
@@ -393,11 +458,11 @@ class BroadenedExpectation(WeakeningRule):
 
     def check(self) -> None:
         after, before = self.facts, self.before_facts
-        for marker in new_markers(after, before, ("broad-raises",)):
+        for marker in self.new_markers(after, before, ("broad-raises",)):
             self.report_at(after, marker.anchor, marker.message)
         if before is None:
             return
-        for marker in new_markers(after, before, ("bare-throw",)):
+        for marker in self.new_markers(after, before, ("bare-throw",)):
             old, new = before.functions.get(marker.scope), after.functions.get(marker.scope)
             if old is not None and new is not None and old.specific_throws > new.specific_throws:
                 self.report_at(after, marker.anchor, marker.message)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import TYPE_CHECKING
 
 from aiguard.findings import Severity
 from aiguard.lint.rule import Flag, Pass
-from aiguard_rules.test_weakening._model import new_markers
 from aiguard_rules.test_weakening._project import (
     defines,
+    mentions_removed,
+    removed_production_words,
     resolve,
     test_names_elsewhere,
 )
@@ -17,6 +19,8 @@ from aiguard_rules.test_weakening._project import (
 if TYPE_CHECKING:
     from aiguard_rules.test_weakening._model import Case, FileFacts
 from aiguard_rules.test_weakening._base import WeakeningRule, short_name
+
+_TODO = re.compile(r"^[\w$]+(?:\.[\w$]+)*\.todo(?![\w$])")
 
 
 class SkippedOrFocusedTest(WeakeningRule):
@@ -27,7 +31,8 @@ class SkippedOrFocusedTest(WeakeningRule):
         "A skipped or xfail test cannot fail, so whatever it protected is now unprotected; when "
         "an assistant cannot make a test pass, skipping it is the quickest way to a green run. "
         "A focused test (`.only`, `fit`, `fdescribe`) is worse: every other test in the file "
-        "silently stops running."
+        "silently stops running, so it is an error. `test.todo('...')`/`it.todo` declares a "
+        "test still to write: nothing that ran before stopped running, so it is a note."
     )
     fix = (
         "Fix the code or the test instead. If the test truly cannot run in some environment, "
@@ -86,6 +91,12 @@ class SkippedOrFocusedTest(WeakeningRule):
             path="cart.test.js",
         ),
         Flag(
+            "describe('cart', () => {\n  it.todo('refunds');\n});\n",
+            line=2,
+            path="cart.test.js",
+            severity=Severity.NOTE,
+        ),
+        Flag(
             "describe('cart', () => {\n  it.only('adds', () => {\n    expect(add(1, 2)).toBe(3);\n"
             "  });\n});\nfdescribe('totals', () => {\n  fit('sums', () => {\n"
             "    expect(sum([1])).toBe(1);\n  });\n});\n",
@@ -135,8 +146,10 @@ class SkippedOrFocusedTest(WeakeningRule):
 
     def check(self) -> None:
         facts = self.facts
-        for marker in new_markers(facts, self.before_facts, ("skip", "focus")):
+        for marker in self.new_markers(facts, self.before_facts, ("skip", "focus")):
             severity = Severity.ERROR if marker.kind == "focus" else None
+            if _TODO.search(marker.key):
+                severity = Severity.NOTE  # a placeholder for a test to write: nothing was lost
             self.report_at(facts, marker.anchor, marker.message, severity=severity)
 
 
@@ -148,7 +161,9 @@ class DeletedTest(WeakeningRule):
         "Deleting a failing test is the bluntest way to a green run. When the change also "
         "edits the file of the function the test called, and that function is still there, "
         "its new behaviour has simply lost its check. Deleting a test of code the change "
-        "does not touch is left alone (a clean-up, judged in review)."
+        "does not touch is left alone (a clean-up, judged in review), and so is a test of "
+        "something the same change removed from the production code (a parameter, an "
+        "attribute, a method, an error message): the behaviour it checked is gone on purpose."
     )
     fix = (
         "Keep the test and update it to the function's intended behaviour. If the behaviour "
@@ -235,6 +250,8 @@ class DeletedTest(WeakeningRule):
             kept = self._production_functions(old, added)
             if not kept:
                 continue
+            if mentions_removed(before.render(old.node), removed_production_words(self.project)):
+                continue  # it exercised a parameter, attribute or message the change removed
             short = short_name(name).split(" #", 1)[0]
             if test_names_elsewhere(self.project, short, self.after.language, self.path):
                 continue  # moved to another test file

@@ -6,7 +6,7 @@ import enum
 import json
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -110,6 +110,33 @@ _ALIAS_CONFIG = re.compile(
     r"tsup|vue|quasar|remix|esbuild|parcel|snowpack|electron\.vite)(?:\.[\w-]+)*\.[cm]?[jt]s|"
     r"\.babelrc(?:\.json|\.js|\.cjs)?|\.parcelrc|\.swcrc|deno\.jsonc?|import_map\.json)$"
 )
+# Aliases a framework provides without any config naming them: (prefix, the dependency that
+# brings the framework). Docusaurus swizzling (@theme/*), SvelteKit ($app, $lib, $env), Nuxt (#app).
+_FRAMEWORK_ALIASES = (
+    ("@theme/", "@docusaurus/core"),
+    ("@theme-original/", "@docusaurus/core"),
+    ("@theme-init/", "@docusaurus/core"),
+    ("@site/", "@docusaurus/core"),
+    ("@generated/", "@docusaurus/core"),
+    ("$app/", "@sveltejs/kit"),
+    ("$lib", "@sveltejs/kit"),
+    ("$env/", "@sveltejs/kit"),
+    ("$service-worker", "@sveltejs/kit"),
+    ("#app", "nuxt"),
+    ("#imports", "nuxt"),
+    ("#components", "nuxt"),
+)
+
+
+def _framework_alias(chain: Sequence[PackageJson], spec: str) -> str | None:
+    """The framework dependency whose built-in alias `spec` uses, or None."""
+    for prefix, framework in _FRAMEWORK_ALIASES:
+        matches = spec == prefix.rstrip("/") or spec.startswith(prefix)
+        if matches and any(framework in p.dependencies for p in chain):
+            return framework
+    return None
+
+
 # Where projects keep those configs besides their root (CRA's config/, vue-cli 2's build/).
 _ALIAS_CONFIG_DIRS = ("", "config", "configs", "build", "tools", ".storybook")
 
@@ -630,6 +657,9 @@ class NodeFacts:
             return Resolution(
                 Outcome.UNKNOWN, f"{local} exists: a bundler alias or module root?", name
             )
+        framework = _framework_alias(chain, spec)
+        if framework is not None:
+            return Resolution(Outcome.RESOLVED, f"an alias {framework} provides", name)
         config = self.alias_configured(file, name)
         if config is not None:
             return Resolution(Outcome.UNKNOWN, f"{config} names it (an alias?)", name)

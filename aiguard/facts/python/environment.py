@@ -37,7 +37,7 @@ from aiguard.facts.python.namespace import (
 )
 from aiguard.facts.python.stdlib import Stdlib
 
-CACHE_FORMAT = 4  # 4: enum exporters make a namespace dynamic
+CACHE_FORMAT = 6  # 4: enum exporters dynamic; 5: Requires-Dist; 6: extend_path namespaces
 
 
 @dataclass(frozen=True)
@@ -223,6 +223,13 @@ class TargetEnvironment:
             paths, is_package = found
             extra = self.stdlib.submodules(module) if is_package else set()
             raws = [self._read_raw(p) for p in paths]
+            if any(p.suffix == ".pyi" for p in paths):
+                # Names that exist at run time but typeshed omits: the real source's own
+                # top-level names count too (its star imports and dynamic parts do not,
+                # so a C module behind it cannot make the whole namespace unknown).
+                for source in self.stdlib.runtime_sources(module):
+                    runtime = self._read_raw(source)
+                    raws.append(RawNamespace(runtime.names, frozenset(), (), ""))
             return combine_namespace(module, is_package, raws, extra, self.namespace)
         if self.python is None:
             return None

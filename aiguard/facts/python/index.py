@@ -27,6 +27,7 @@ class Distribution:
     editable: bool = False
     console_scripts: tuple[str, ...] = ()
     plugin_groups: tuple[str, ...] = ()  # entry-point groups other than scripts: it is a plug-in
+    requires: tuple[str, ...] = ()  # normalized names of its unconditional Requires-Dist
 
     @property
     def normalized(self) -> str:
@@ -60,6 +61,7 @@ class EnvironmentIndex:
                     "editable": d.editable,
                     "console_scripts": list(d.console_scripts),
                     "plugin_groups": list(d.plugin_groups),
+                    "requires": list(d.requires),
                 }
                 for d in self.distributions
             ],
@@ -85,6 +87,7 @@ class EnvironmentIndex:
                     editable=bool(d["editable"]),
                     console_scripts=tuple(_str_list(d["console_scripts"])),
                     plugin_groups=tuple(_str_list(d["plugin_groups"])),
+                    requires=tuple(_str_list(d.get("requires", []))),
                 )
                 for d in dists
             ],
@@ -268,6 +271,7 @@ def _read_pth(index: EnvironmentIndex, site: Path, pth: Path, owner: Mapping[str
         index.distributions[number] = Distribution(
             dist.name, dist.version, tuple(sorted(set(dist.import_names) | provided)),
             dist.module_prefixes, dist.editable, dist.console_scripts, dist.plugin_groups,
+            dist.requires,
         )  # fmt: skip
 
 
@@ -308,7 +312,7 @@ def _read_distribution(path: Path) -> tuple[Distribution, list[str]]:
     metadata_file = path / ("METADATA" if path.name.endswith(".dist-info") else "PKG-INFO")
     if path.is_file():  # an old-style single-file .egg-info
         metadata_file = path
-    name, version = _read_metadata_header(metadata_file)
+    name, version, requires = _read_metadata_header(metadata_file)
     if not name:
         stem = path.name.rsplit(".", 1)[0]
         name, _, version = stem.partition("-")
@@ -335,12 +339,16 @@ def _read_distribution(path: Path) -> tuple[Distribution, list[str]]:
         editable=editable,
         console_scripts=tuple(scripts),
         plugin_groups=tuple(groups),
+        requires=tuple(requires),
     )
     return dist, owned
 
 
-def _read_metadata_header(path: Path) -> tuple[str, str]:
+def _read_metadata_header(path: Path) -> tuple[str, str, list[str]]:
+    """Name, version and the normalized names of the Requires-Dist entries that hold whatever
+    extras are chosen (an `extra == ...` marker makes one optional)."""
     name = version = ""
+    requires: list[str] = []
     try:
         with path.open(encoding="utf-8", errors="replace") as handle:
             for line in handle:
@@ -351,9 +359,16 @@ def _read_metadata_header(path: Path) -> tuple[str, str]:
                     name = value.strip()
                 elif key.lower() == "version" and not version:
                     version = value.strip()
+                elif key.lower() == "requires-dist" and "extra" not in value.partition(";")[2]:
+                    required = _REQUIREMENT_NAME.match(value.strip())
+                    if required:
+                        requires.append(re.sub(r"[-_.]+", "-", required.group(0)).lower())
     except OSError:
         pass
-    return name, version
+    return name, version, requires
+
+
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def _read_lines(path: Path) -> list[str]:

@@ -242,12 +242,24 @@ def _dynamic_marker(tree: ast.Module) -> tuple[str, bool]:
                 why = f"it calls {called}() at module level"
         if _is_sys_attribute(node, "meta_path") or _is_sys_attribute(node, "path_hooks"):
             plants = True
+        if isinstance(node, ast.Call) and _called_name(node) in _NAMESPACE_DECLARATIONS:
+            plants = True  # pkgutil/pkg_resources namespace: submodules from other distributions
         if isinstance(node, ast.Subscript) and _is_sys_attribute(node.value, "modules"):
             if isinstance(node.slice, ast.Name) and node.slice.id == "__name__" and not why:
                 why = "it replaces itself in sys.modules"
             if isinstance(node.ctx, ast.Store):
                 plants = True
     return why, plants
+
+
+_NAMESPACE_DECLARATIONS = frozenset({"extend_path", "declare_namespace"})
+
+
+def _called_name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else ""
 
 
 def _enum_exporter(node: ast.AST) -> str:

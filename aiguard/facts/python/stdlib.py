@@ -116,6 +116,17 @@ class Stdlib:
                     break
         return (files, is_package) if files else None
 
+    def runtime_sources(self, module: str) -> list[Path]:
+        """The module's Python source in the target's library (or, for the same version,
+        aiguard's own), read as text only: it defines names typeshed leaves out."""
+        if self._in_range(module) is False:
+            return []
+        for directory in (self.stdlib_dir, self._own_dir):
+            found = _module_file(directory, module, ".py") if directory is not None else None
+            if found is not None:
+                return [found[0]]
+        return []
+
     def has_module(self, module: str) -> bool:
         """Whether the standard library has `module` (a stub, the target's or aiguard's source)."""
         if module.split(".")[0] not in self.top_level:
