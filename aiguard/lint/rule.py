@@ -28,6 +28,7 @@ import fnmatch
 import inspect
 import posixpath
 import re
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -62,6 +63,9 @@ class Flag:
     `files` adds other files of the project (tests, configs) that the rule may read;
     `message`, when given, must be a substring of the finding's message;
     `deleted` makes the example a change that deletes the file (`code` is then "").
+
+    `code`, `before` and the texts in `files` may be written as indented triple-quoted strings:
+    they are dedented and a leading newline is dropped (see `example_text`).
     """
 
     code: str
@@ -72,6 +76,9 @@ class Flag:
     message: str | None = None
     severity: Severity | None = None
     deleted: bool = False
+
+    def __post_init__(self) -> None:
+        _normalize_example(self)
 
     @property
     def lines(self) -> tuple[int, ...]:
@@ -88,8 +95,30 @@ class Pass:
     files: Mapping[str, str] = field(default_factory=dict)
     deleted: bool = False
 
+    def __post_init__(self) -> None:
+        _normalize_example(self)
+
 
 Example = Flag | Pass
+
+
+def example_text(text: str) -> str:
+    """An example's file as written in the rule class: dedented, one leading newline dropped.
+
+    An indented triple-quoted string that starts with a newline reads as the file it shows.
+    """
+    text = textwrap.dedent(text)
+    return text[1:] if text.startswith("\n") else text
+
+
+def _normalize_example(example: Flag | Pass) -> None:
+    # Frozen dataclasses: __post_init__ may only set fields through object.__setattr__.
+    object.__setattr__(example, "code", example_text(example.code))
+    if example.before is not None:
+        object.__setattr__(example, "before", example_text(example.before))
+    files = {path: example_text(text) for path, text in example.files.items()}
+    object.__setattr__(example, "files", files)
+
 
 _SUFFIX_BY_LANGUAGE = {
     "python": ".py",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import textwrap
 from typing import Any
 
 from aiguard.findings import Severity
@@ -60,11 +59,6 @@ def is_generated_path(pattern: str) -> bool:
     if any(p.lower().endswith(".egg-info") for p in parts):
         return True
     return bool(_GENERATED_FILE.search(parts[-1].rstrip("*")))
-
-
-def code(text: str) -> str:
-    """An example file written as an indented triple-quoted string: dedented, first newline cut."""
-    return textwrap.dedent(text).lstrip("\n")
 
 
 class Verbatim(str):

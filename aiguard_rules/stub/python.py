@@ -29,7 +29,7 @@ from aiguard_rules.stub._text import (
 
 if TYPE_CHECKING:
     import libcst
-from aiguard_rules.stub._common import code, is_placeholder_constant
+from aiguard_rules.stub._common import is_placeholder_constant
 
 _EXEMPT_DECORATORS = frozenset(
     {
@@ -91,19 +91,19 @@ class PythonStubBody(PythonRule):
         Flag("def parse(text):\n    pass\n", line=2, message="only passes"),
         Flag('def parse(text):\n    """Parse the config file."""\n    ...\n', line=3),
         Flag(
-            code("""
+            """
             class Exporter:
                 def export(self, rows):
                     raise NotImplementedError
-            """),
+            """,
             line=3,
         ),
         Flag(
-            code("""
+            """
             def fetch_user(user_id: int) -> dict:
                 # TODO: call the API
                 return {}
-            """),
+            """,
             line=3,
         ),
         Flag("def load(path):\n    return None  # placeholder\n", line=2),
@@ -116,7 +116,7 @@ class PythonStubBody(PythonRule):
             line=2,
         ),
         Pass(
-            code("""
+            """
             from abc import ABC, abstractmethod
 
             class Store(ABC):
@@ -126,10 +126,10 @@ class PythonStubBody(PythonRule):
 
                 def describe(self):
                     pass
-            """)
+            """
         ),
         Pass(
-            code("""
+            """
             from typing import Protocol, overload
 
             class Reader(Protocol):
@@ -141,22 +141,22 @@ class PythonStubBody(PythonRule):
             def get(x: str) -> str: ...
             def get(x):
                 return x
-            """)
+            """
         ),
         Pass("def parse(text: str) -> dict: ...\n", path="parser.pyi"),
         # A base-class method that the subclasses in the repository override.
         Pass(
-            code("""
+            """
             class Exporter:
                 def export(self, rows):
                     raise NotImplementedError
 
                 def on_start(self):
                     pass
-            """),
+            """,
             path="pkg/base.py",
             files={
-                "pkg/csv.py": code("""
+                "pkg/csv.py": """
                 from pkg.base import Exporter
 
                 class CsvExporter(Exporter):
@@ -165,18 +165,18 @@ class PythonStubBody(PythonRule):
 
                     def on_start(self):
                         log("start")
-                """)
+                """
             },
         ),
         Pass(
-            code("""
+            """
             class Plugin:
                 def run(self):
                     raise NotImplementedError("subclasses must implement run()")
-            """)
+            """
         ),
         Pass(
-            code("""
+            """
             def handle_sigpipe(signum, frame):
                 # Nothing to do: the reader went away and we exit on the next write.
                 pass
@@ -197,13 +197,13 @@ class PythonStubBody(PythonRule):
                     pass
 
                 return observe(path, on_change)
-            """)
+            """
         ),
         Pass("def version():\n    return None\n"),
         Pass("def timeout():\n    # TODO: read it from the settings\n    return 30\n"),
         # Conditional definitions: platform and optional-dependency fallbacks.
         Pass(
-            code("""
+            """
             import sys
 
             if sys.platform == "win32":
@@ -218,20 +218,20 @@ class PythonStubBody(PythonRule):
             except ImportError:
                 def autocomplete(parser):
                     pass
-            """)
+            """
         ),
         # A hook specification: its docstring is the documentation of the interface.
         Pass(
-            code("""
+            """
             def on_startup(config):
                 \"\"\"Called once the configuration is read.
 
                 :param config: the parsed configuration.
                 \"\"\"
-            """)
+            """
         ),
         Pass(
-            code("""
+            """
             class ReadOnlyDatabase(Database):
                 def save(self, key, value):
                     pass
@@ -239,7 +239,7 @@ class PythonStubBody(PythonRule):
             class NoCapture(Capture):
                 def resume(self):
                     pass
-            """)
+            """
         ),
         # The stub existed before the change; only another line changed.
         Pass(
@@ -453,23 +453,23 @@ class PythonErrorHidingHandler(PythonRule):
         Flag("try:\n    save()\nexcept Exception:\n    pass\n", line=3),
         Flag("try:\n    save()\nexcept:\n    pass\n", line=3, message="bare `except:`"),
         Flag(
-            code("""
+            """
             for row in rows:
                 try:
                     handle(row)
                 except (ValueError, Exception) as exc:
                     continue
-            """),
+            """,
             line=4,
         ),
         Flag(
-            code("""
+            """
             def load(path):
                 try:
                     return read(path)
                 except BaseException:
                     return None
-            """),
+            """,
             line=4,
         ),
         Flag(
@@ -484,29 +484,29 @@ class PythonErrorHidingHandler(PythonRule):
         ),
         Pass("try:\n    os.remove(tmp)\nexcept FileNotFoundError:\n    pass\n"),
         Pass(
-            code("""
+            """
             def main():
                 try:
                     run()
                 except (KeyboardInterrupt, BrokenPipeError):
                     # The user stopped us or closed the pipe: exit quietly.
                     pass
-            """)
+            """
         ),
         Pass("try:\n    import ujson as json\nexcept ImportError:\n    import json\n"),
         Pass("try:\n    save()\nexcept Exception:\n    log.exception('save failed')\n    raise\n"),
         Pass(
-            code("""
+            """
             try:
                 telemetry.send(event)
             except Exception:  # best effort: telemetry must never break the command
                 pass
-            """)
+            """
         ),
         Pass("from contextlib import suppress\n\nwith suppress(OSError):\n    os.remove(tmp)\n"),
         Pass("try:\n    v = int(s)\nexcept Exception:\n    return False\n"),
         Pass(
-            code("""
+            """
             def user_agent():
                 data = {"python": python_version()}
                 # If rustc is broken for any reason, report without its version.
@@ -515,17 +515,17 @@ class PythonErrorHidingHandler(PythonRule):
                 except Exception:
                     pass
                 return data
-            """)
+            """
         ),
         Pass(
-            code("""
+            """
             class Stream:
                 def __del__(self):
                     try:
                         self.close()
                     except Exception:
                         pass
-            """)
+            """
         ),
     )
 
