@@ -285,6 +285,12 @@ class Rule(abc.ABC):
             problems.append("has no Flag example")
         if not any(isinstance(e, Pass) for e in cls.examples):
             problems.append("has no Pass example (code it must not flag)")
+        if cls.languages or cls.files:
+            try:
+                for example in cls.examples:
+                    cls.example_path(example)
+            except TypeError:
+                problems.append("an example names no path and none follows from its files")
         return problems
 
 
