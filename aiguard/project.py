@@ -10,16 +10,18 @@ import os
 import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from aiguard.config import Config
 from aiguard.findings import Notification
+from aiguard.memo import Memo, MemoKey
 
 if TYPE_CHECKING:
     from aiguard.facts.python.environment import TargetEnvironment
 
 T = TypeVar("T")
 MAX_FILE_BYTES = 1024 * 1024
+_ENVIRONMENT: MemoKey[TargetEnvironment] = MemoKey("the target Python environment")
 
 
 class Project:
@@ -42,16 +44,13 @@ class Project:
         # Texts that win over the disk: the after-versions of changed files, or an example's files.
         self._overlay: dict[str, str] = dict(overlay or {})
         self._files: list[str] | None = None if root is not None else sorted(self._overlay)
-        self._memo: dict[str, Any] = {}
+        self._memo = Memo()
         # Run-wide notes from project facts (no Python environment found); the engine reports them.
         self.notifications: list[Notification] = []
 
-    def memo(self, key: str, factory: Callable[[], T]) -> T:
-        """Compute `factory()` once per run; `key` should name the rule family that owns it."""
-        if key not in self._memo:
-            self._memo[key] = factory()
-        value: T = self._memo[key]
-        return value
+    def memo(self, key: MemoKey[T], factory: Callable[[], T]) -> T:
+        """Compute `factory()` once per run (see aiguard.memo: one key object per fact)."""
+        return self._memo.get(key, factory)
 
     def fresh(self) -> Project:
         """The same project with empty run-wide caches: cheap to send to a worker process."""
@@ -67,7 +66,7 @@ class Project:
     @property
     def environment(self) -> TargetEnvironment:
         """The project's Python environment, found and indexed statically on first use."""
-        return self.memo("environment", self._find_environment)
+        return self.memo(_ENVIRONMENT, self._find_environment)
 
     def _find_environment(self) -> TargetEnvironment:
         from aiguard.facts.python.environment import find_environment

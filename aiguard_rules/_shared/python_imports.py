@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from aiguard.memo import MemoKey
 from aiguard_rules._shared.python_packages import (
     guessed_import_names,
     import_matches,
@@ -87,9 +88,15 @@ class _Context:
     conditional: bool = False
 
 
+_BEFORE_IMPORTS: MemoKey[set[tuple[str, int, str]]] = MemoKey(
+    "the imports of a before-version, read with ast"
+)
+_IMPORTS: MemoKey[list[ImportSite]] = MemoKey("the imports of a Python source")
+
+
 def imports_of(source: Source) -> list[ImportSite]:
     """Every import statement of a Python source, with its context (memoised on the source)."""
-    return source.memo("aiguard_rules.python_imports", lambda: _collect(source))
+    return source.memo(_IMPORTS, lambda: _collect(source))
 
 
 def _collect(source: Source) -> list[ImportSite]:
@@ -229,7 +236,7 @@ def before_imports(source: Source | None) -> set[tuple[str, int, str]]:
     """
     if source is None:
         return set()
-    return source.memo("aiguard_rules.python_before_imports", lambda: _ast_imports(source.text))
+    return source.memo(_BEFORE_IMPORTS, lambda: _ast_imports(source.text))
 
 
 def _ast_imports(text: str) -> set[tuple[str, int, str]]:
@@ -642,8 +649,11 @@ class PythonProject:
         return frozenset(r.normalized for r in self.declared.requirements)
 
 
+_PYTHON_PROJECT: MemoKey[PythonProject] = MemoKey("the Python project's modules and declarations")
+
+
 def python_project(project: Project) -> PythonProject:
-    return project.memo("aiguard_rules.python_project", lambda: PythonProject(project))
+    return project.memo(_PYTHON_PROJECT, lambda: PythonProject(project))
 
 
 def absolute_from_path(importer: str, level: int, module: str) -> tuple[str, str] | None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from aiguard.findings import Severity
 from aiguard.lint.rule import FileRule
+from aiguard.memo import MemoKey
 from aiguard.source import Source, SourceError
 
 from ._doc import MISSING, UNKNOWN, Doc, parsed
@@ -147,6 +149,11 @@ def _first_parse(source: Source, kinds: tuple[str, ...]) -> Doc:
     raise error or SourceError("no parser given")
 
 
+_OPCODES: MemoKey[Sequence[tuple[str, int, int, int, int]]] = MemoKey(
+    "config-weakening: before-to-after line opcodes"
+)
+
+
 class ConfigRule(FileRule):
     """A FileRule that compares a configuration's meaning before and after the change."""
 
@@ -181,7 +188,7 @@ class ConfigRule(FileRule):
         before_lines = self.before.lines
         after_lines = self.after.lines
         opcodes = self.after.memo(
-            "config-weakening:opcodes",
+            _OPCODES,
             lambda: difflib.SequenceMatcher(
                 None, before_lines, after_lines, autojunk=False
             ).get_opcodes(),

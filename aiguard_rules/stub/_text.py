@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aiguard.memo import MemoKey
 from aiguard.source import TREE_SITTER_LANGUAGES, Source, SourceError, language_of
 from aiguard_rules._shared import script_syntax as ts
 
@@ -152,12 +153,16 @@ class ClassIndex:
         return self._methods[path]
 
 
+_PYTHON_CLASSES: MemoKey[ClassIndex] = MemoKey("stub: the Python class index")
+_JS_CLASSES: MemoKey[ClassIndex] = MemoKey("stub: the JS/TS class index")
+
+
 def python_class_index(project: Project) -> ClassIndex:
-    return project.memo("stub:python-class-index", lambda: ClassIndex(project, python=True))
+    return project.memo(_PYTHON_CLASSES, lambda: ClassIndex(project, python=True))
 
 
 def js_class_index(project: Project) -> ClassIndex:
-    return project.memo("stub:js-class-index", lambda: ClassIndex(project, python=False))
+    return project.memo(_JS_CLASSES, lambda: ClassIndex(project, python=False))
 
 
 def _python_classes(text: str) -> Iterator[ClassFacts]:

@@ -8,11 +8,17 @@ from typing import ClassVar
 from aiguard.findings import Category, Severity
 from aiguard.lint import suppressions
 from aiguard.lint.rule import FileRule, Flag, Pass
+from aiguard.memo import MemoKey
 from aiguard.source import Comment
 from aiguard_rules.suppression._model import Silencer, Weight
 from aiguard_rules.suppression._parse import DIRECTIVE_LANGUAGES, INTEREST, introduced
 
 _REASON_LIMIT = 80
+
+
+_INTRODUCED: MemoKey[tuple[Silencer, ...]] = MemoKey(
+    "suppression: the silencers the change introduced"
+)
 
 
 class _DirectiveRule(FileRule):
@@ -25,7 +31,7 @@ class _DirectiveRule(FileRule):
 
     def check(self) -> None:
         found = self.after.memo(
-            "aiguard_rules.suppression.introduced",
+            _INTRODUCED,
             lambda: introduced(self.after, self.before, self.context.change),
         )
         for silencer in found:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aiguard.memo import MemoKey
 from aiguard.source import TREE_SITTER_LANGUAGES, Source, SourceError, language_of
 from aiguard_rules._shared import script_syntax as ts
 
@@ -122,14 +123,18 @@ class Index:
                 self._pending[path] = text
 
 
+_PYTHON_ANSWERS: MemoKey[Index] = MemoKey("test-special-case: Python test answers")
+_JS_ANSWERS: MemoKey[Index] = MemoKey("test-special-case: JS/TS test answers")
+
+
 def python_index(project: Project) -> Index:
     """The literal expectations of the project's Python tests."""
-    return project.memo("test-special-case:python-answers", lambda: Index(project, python=True))
+    return project.memo(_PYTHON_ANSWERS, lambda: Index(project, python=True))
 
 
 def js_index(project: Project) -> Index:
     """The literal expectations of the project's JavaScript/TypeScript tests."""
-    return project.memo("test-special-case:js-answers", lambda: Index(project, python=False))
+    return project.memo(_JS_ANSWERS, lambda: Index(project, python=False))
 
 
 # -- Python tests -------------------------------------------------------------------------------
