@@ -1,7 +1,8 @@
 """Facts about the project as the change leaves it: its files, which are tests, run-wide caches.
 
 Rules that need more than the file at hand (the tests' literals, the declared dependencies)
-read them here, once per run, through `memo`.
+read them here, once per run: each file through `source` (read and parsed once), each fact built
+from many files through `memo`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from aiguard.config import Config
 from aiguard.findings import Notification
 from aiguard.memo import Memo, MemoKey
+from aiguard.source import Source
 
 if TYPE_CHECKING:
     from aiguard.facts.python.environment import TargetEnvironment
@@ -45,6 +47,7 @@ class Project:
         self._overlay: dict[str, str] = dict(overlay or {})
         self._files: list[str] | None = None if root is not None else sorted(self._overlay)
         self._memo = Memo()
+        self._sources: dict[str, Source | None] = {}
         # Run-wide notes from project facts (no Python environment found); the engine reports them.
         self.notifications: list[Notification] = []
 
@@ -77,6 +80,8 @@ class Project:
 
     def add_overlay(self, files: Mapping[str, str]) -> None:
         self._overlay.update(files)
+        for path in files:
+            self._sources.pop(path, None)
         if self._files is not None:
             self._files = sorted(set(self._files) | set(files))
 
@@ -100,11 +105,25 @@ class Project:
     def files_matching(self, predicate: Callable[[str], bool]) -> Iterable[str]:
         return (p for p in self.files if predicate(p))
 
+    def source(self, path: str) -> Source | None:
+        """The file after the change, read once per run: one `Source` per path, so every
+        project-wide index that reads it shares its text and its parsed trees (`python_ast`,
+        `tree`, `cst`). None when `read_text` gives None."""
+        if path not in self._sources:
+            text = self._read(path)
+            self._sources[path] = None if text is None else Source(path, text)
+        return self._sources[path]
+
     def read_text(self, path: str) -> str | None:
         """The file's text after the change; None when missing, too large, binary or not UTF-8.
 
-        Never follows a symlink: a link may point outside the repository.
+        Read once per run (see `source`). Never follows a symlink: a link may point outside the
+        repository.
         """
+        found = self.source(path)
+        return None if found is None else found.text
+
+    def _read(self, path: str) -> str | None:
         if path in self._overlay:
             return self._overlay[path]
         if self.root is None:

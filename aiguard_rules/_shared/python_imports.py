@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aiguard.memo import MemoKey
+from aiguard.source import SourceError
 from aiguard_rules._shared.python_packages import (
     guessed_import_names,
     import_matches,
@@ -579,7 +580,12 @@ class PythonProject:
         key = f"{module.root}:{module.path}"
         if key in self._fp_namespaces:
             return self._fp_namespaces[key]
-        from aiguard.facts.python.namespace import Namespace, combine_namespace, read_namespace
+        from aiguard.facts.python.namespace import (
+            Namespace,
+            combine_namespace,
+            namespace_of_tree,
+            unparsable_namespace,
+        )
 
         self._fp_namespaces[key] = Namespace(frozenset(), False, "cyclic star import")
         if module.opaque:
@@ -590,12 +596,15 @@ class PythonProject:
             )
         else:
             raws: list[RawNamespace] = []
-            for source in module.sources:
-                text = self.project.read_text(source)
-                if text is None:
+            for path in module.sources:
+                source = self.project.source(path)
+                if source is None:
                     raws = []
                     break
-                raws.append(read_namespace(text))
+                try:
+                    raws.append(namespace_of_tree(source.python_ast))
+                except SourceError as exc:
+                    raws.append(unparsable_namespace(str(exc)))
             if not raws:
                 result = Namespace(frozenset(), False, "its source cannot be read")
             else:

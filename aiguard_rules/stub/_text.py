@@ -144,8 +144,8 @@ class ClassIndex:
 
     def _methods_of(self, path: str) -> dict[str, frozenset[str]]:
         if path not in self._methods:
-            text = self._project.read_text(path) or ""
-            classes = _python_classes(text) if self._python else _js_classes(path, text)
+            source = self._project.source(path) or Source(path, "")
+            classes = _python_classes(source) if self._python else _js_classes(source)
             found: dict[str, frozenset[str]] = {}
             for facts in classes:
                 found[facts.name] = found.get(facts.name, frozenset()) | facts.methods
@@ -165,10 +165,10 @@ def js_class_index(project: Project) -> ClassIndex:
     return project.memo(_JS_CLASSES, lambda: ClassIndex(project, python=False))
 
 
-def _python_classes(text: str) -> Iterator[ClassFacts]:
+def _python_classes(source: Source) -> Iterator[ClassFacts]:
     try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = source.python_ast
+    except SourceError:
         # An unparsable file defines no subclass we could see; its own change is reported as a
         # parse error when it is checked.
         return
@@ -193,9 +193,9 @@ def _last_name(node: ast.expr) -> str | None:
     return None
 
 
-def _js_classes(path: str, text: str) -> Iterator[ClassFacts]:
+def _js_classes(source: Source) -> Iterator[ClassFacts]:
     try:
-        root = Source(path, text).tree.root_node
+        root = source.tree.root_node
     except SourceError:
         return  # as for Python: a file that does not parse shows no subclass
     for node in ts.walk(root):

@@ -80,9 +80,17 @@ def read_namespace(source: str) -> RawNamespace:
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        return RawNamespace(
-            frozenset(), frozenset(), (), f"cannot be parsed ({type(exc).__name__})"
-        )
+        return unparsable_namespace(type(exc).__name__)
+    return namespace_of_tree(tree)
+
+
+def unparsable_namespace(why: str) -> RawNamespace:
+    """The namespace of a module whose source does not parse: dynamic, nothing known."""
+    return RawNamespace(frozenset(), frozenset(), (), f"cannot be parsed ({why})")
+
+
+def namespace_of_tree(tree: ast.Module) -> RawNamespace:
+    """`read_namespace` for a module already parsed (a project file's shared `python_ast`)."""
     collector = _Collector()
     try:
         collector.statements(tree.body)
