@@ -412,7 +412,7 @@ class RuleRef:
         where = f"{self.module}.{self.qualname}"
         try:
             found: object = importlib.import_module(self.module)
-        except Exception as exc:  # third-party code: a clear error, not a traceback
+        except Exception as exc:  # noqa: BLE001 -- third-party rule module: one-line error
             raise AiguardError(
                 f"rule {self.id} failed to load from {self.module}: {type(exc).__name__}: {exc}"
             ) from None
