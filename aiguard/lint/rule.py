@@ -1,6 +1,6 @@
 """The rule API: a rule is one small class with its metadata, its examples, and its check.
 
-Three kinds, by what they read:
+Two kinds, by what they read:
 
 * `PythonRule` - a libcst visitor (`visit_<Node>` / `leave_<Node>`); all Python rules of a file
   share one batched traversal of the after-version's tree.
@@ -17,7 +17,8 @@ methods, or under `TYPE_CHECKING`): aiguard loads every rule at start-up, and a 
 Python file must not pay for importing libcst.
 
 The examples (`Flag` for code the rule must report, `Pass` for look-alikes it must not) are the
-rule's documentation (`aiguard rule ID`) and its tests (`aiguard.lint.testing`).
+rule's documentation (`aiguard rule ID`, through `aiguard.report.docs`) and its tests
+(`aiguard.lint.testing`). Write them as indented triple-quoted strings: they are dedented.
 """
 
 from __future__ import annotations
