@@ -109,7 +109,8 @@ class _ChangeRule(FileRule):
 
 def test_one_model_renders_the_sarif_help_and_tables() -> None:
     doc = RuleDoc.of(_ChangeRule)
-    assert doc.source.file == "tests/test_rule_docs.py"
+    assert doc.source is not None and doc.source.file == "tests/test_rule_docs.py"
+    assert RuleDoc.of(_ChangeRule, locate=False).source is None
     assert doc.full_description() == "something | with a pipe. Because."
     assert doc.help_markdown().split("\n\n") == [
         "something | with a pipe.",

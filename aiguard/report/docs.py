@@ -160,10 +160,12 @@ class RuleDoc:
     precision: str
     tags: tuple[str, ...]
     examples: tuple[ExampleDoc, ...]
-    source: SourceLocation
+    # Where the class is defined; None when not asked for (finding it reads the rule's module
+    # file, which the SARIF help does not need).
+    source: SourceLocation | None
 
     @classmethod
-    def of(cls, rule: type[Rule]) -> RuleDoc:
+    def of(cls, rule: type[Rule], *, locate: bool = True) -> RuleDoc:
         return cls(
             id=rule.id,
             name=rule.name,
@@ -178,7 +180,7 @@ class RuleDoc:
             precision=rule.precision,
             tags=tuple(rule.tags),
             examples=tuple(ExampleDoc.of(rule, e) for e in rule.examples),
-            source=SourceLocation.of(rule),
+            source=SourceLocation.of(rule) if locate else None,
         )
 
     @property
@@ -199,7 +201,7 @@ class RuleDoc:
     def text(self) -> str:
         out = [
             f"{self.id} {self.name}  [{self.category}, {self.severity}]",
-            f"defined in {self.source}",
+            f"defined in {self.source or 'an unknown file'}",
             "",
             self.summary,
             "",
@@ -238,7 +240,9 @@ class RuleDoc:
             "scope": self.scope,
             "precision": self.precision,
             "tags": list(self.tags),
-            "source": {"file": self.source.file, "line": self.source.line},
+            "source": None
+            if self.source is None
+            else {"file": self.source.file, "line": self.source.line},
             "examples": [e.to_json() for e in self.examples],
         }
 

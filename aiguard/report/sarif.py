@@ -87,7 +87,7 @@ def _descriptor(result: RunResult, rule_id: str) -> Json:
     if rule is None:  # a finding from a rule that is not loaded any more: still a valid index
         return _bare_descriptor(rule_id, result.levels.get(rule_id, Severity.WARNING))
     level = result.level_of(rule_id)
-    doc = RuleDoc.of(rule)
+    doc = RuleDoc.of(rule, locate=False)  # the help needs no source location
     properties: Json = {
         "category": rule.category.value,
         "tags": _tags(["aiguard", rule.category.value, *rule.tags]),
