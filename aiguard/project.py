@@ -1,7 +1,8 @@
 """Facts about the project as the change leaves it: its files, which are tests, run-wide caches.
 
 Rules that need more than the file at hand (the tests' literals, the declared dependencies)
-read them here, once per run, through `memo`.
+read them here, once per run: each file through `source` (read and parsed once), each fact built
+from many files through `memo`.
 """
 
 from __future__ import annotations
@@ -10,16 +11,19 @@ import os
 import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from aiguard.config import Config
 from aiguard.findings import Notification
+from aiguard.memo import Memo, MemoKey
+from aiguard.source import Source
 
 if TYPE_CHECKING:
     from aiguard.facts.python.environment import TargetEnvironment
 
 T = TypeVar("T")
 MAX_FILE_BYTES = 1024 * 1024
+_ENVIRONMENT: MemoKey[TargetEnvironment] = MemoKey("the target Python environment")
 
 
 class Project:
@@ -46,16 +50,14 @@ class Project:
         # Texts that win over the disk: the after-versions of changed files, or an example's files.
         self._overlay: dict[str, str] = dict(overlay or {})
         self._files: list[str] | None = None if root is not None else sorted(self._overlay)
-        self._memo: dict[str, Any] = {}
+        self._memo = Memo()
+        self._sources: dict[str, Source | None] = {}
         # Run-wide notes from project facts (no Python environment found); the engine reports them.
         self.notifications: list[Notification] = []
 
-    def memo(self, key: str, factory: Callable[[], T]) -> T:
-        """Compute `factory()` once per run; `key` should name the rule family that owns it."""
-        if key not in self._memo:
-            self._memo[key] = factory()
-        value: T = self._memo[key]
-        return value
+    def memo(self, key: MemoKey[T], factory: Callable[[], T]) -> T:
+        """Compute `factory()` once per run (see aiguard.memo: one key object per fact)."""
+        return self._memo.get(key, factory)
 
     def fresh(self) -> Project:
         """The same project with empty run-wide caches: cheap to send to a worker process."""
@@ -72,7 +74,7 @@ class Project:
     @property
     def environment(self) -> TargetEnvironment:
         """The project's Python environment, found and indexed statically on first use."""
-        return self.memo("environment", self._find_environment)
+        return self.memo(_ENVIRONMENT, self._find_environment)
 
     def _find_environment(self) -> TargetEnvironment:
         from aiguard.facts.python.environment import find_environment
@@ -83,6 +85,8 @@ class Project:
 
     def add_overlay(self, files: Mapping[str, str]) -> None:
         self._overlay.update(files)
+        for path in files:
+            self._sources.pop(path, None)
         if self._files is not None:
             self._files = sorted(set(self._files) | set(files))
 
@@ -115,11 +119,25 @@ class Project:
     def files_matching(self, predicate: Callable[[str], bool]) -> Iterable[str]:
         return (p for p in self.files if predicate(p))
 
+    def source(self, path: str) -> Source | None:
+        """The file after the change, read once per run: one `Source` per path, so every
+        project-wide index that reads it shares its text and its parsed trees (`python_ast`,
+        `tree`, `cst`). None when `read_text` gives None."""
+        if path not in self._sources:
+            text = self._read(path)
+            self._sources[path] = None if text is None else Source(path, text)
+        return self._sources[path]
+
     def read_text(self, path: str) -> str | None:
         """The file's text after the change; None when missing, too large, binary or not UTF-8.
 
-        Never follows a symlink: a link may point outside the repository.
+        Read once per run (see `source`). Never follows a symlink: a link may point outside the
+        repository.
         """
+        found = self.source(path)
+        return None if found is None else found.text
+
+    def _read(self, path: str) -> str | None:
         if path in self._overlay:
             return self._overlay[path]
         if self.root is None:

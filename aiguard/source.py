@@ -13,11 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aiguard.memo import Memo, MemoKey
+
 if TYPE_CHECKING:
+    import ast
+
     import libcst
     import tree_sitter
 
 T = TypeVar("T")
+
+_AST: MemoKey[ast.Module | SourceError] = MemoKey("ast module")
+_CST: MemoKey[libcst.Module] = MemoKey("libcst module")
+_POSITIONS: MemoKey[Any] = MemoKey("libcst positions")  # libcst's position mapping
+_TREE: MemoKey[tree_sitter.Tree] = MemoKey("tree-sitter tree")
+_COMMENTS: MemoKey[tuple[Comment, ...]] = MemoKey("comments")
 
 _LANGUAGE_BY_SUFFIX = {
     ".py": "python",
@@ -116,7 +126,7 @@ class Source:
         self.text = text
         self.language = language_of(path)
         self._lines: list[str] | None = None
-        self._memo: dict[str, Any] = {}
+        self._memo = Memo()
 
     @property
     def is_stub(self) -> bool:
@@ -132,19 +142,38 @@ class Source:
     def line(self, number: int) -> str:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
 
-    def memo(self, key: str, factory: Callable[[], T]) -> T:
-        """Compute `factory()` once per source: lets several rules share one analysis of a file."""
-        if key not in self._memo:
-            self._memo[key] = factory()
-        value: T = self._memo[key]
-        return value
+    def memo(self, key: MemoKey[T], factory: Callable[[], T]) -> T:
+        """Compute `factory()` once per source: lets several rules share one analysis of a file
+        (see aiguard.memo: one key object per fact)."""
+        return self._memo.get(key, factory)
 
     # -- Python ---------------------------------------------------------------------------
 
     @property
+    def python_ast(self) -> ast.Module:
+        """The standard library's `ast` of the text (cheaper than `cst`, no positions beyond
+        lines and columns); raises SourceError when the text does not parse."""
+        outcome = self.memo(_AST, self._parse_ast)
+        if isinstance(outcome, SourceError):
+            raise outcome
+        return outcome
+
+    def _parse_ast(self) -> ast.Module | SourceError:
+        import ast
+
+        try:
+            return ast.parse(self.text)
+        except SyntaxError as exc:
+            return SourceError(f"Python syntax error at line {exc.lineno}: {exc.msg}")
+        except ValueError as exc:  # a NUL byte, an invalid escape in a bytes literal
+            return SourceError(f"Python source cannot be parsed: {exc}")
+        except (RecursionError, MemoryError) as exc:
+            return SourceError(f"too deeply nested to parse ({type(exc).__name__})")
+
+    @property
     def cst(self) -> libcst.Module:
         """The libcst module; raises SourceError when the text is not valid Python."""
-        return self.memo("cst", self._parse_cst)
+        return self.memo(_CST, self._parse_cst)
 
     def _parse_cst(self) -> libcst.Module:
         import libcst
@@ -160,7 +189,7 @@ class Source:
 
     def position(self, node: libcst.CSTNode) -> Span:
         """Where a node of `self.cst` stands; the first call pays for all the module's positions."""
-        positions = self.memo("positions", self._resolve_positions)
+        positions = self.memo(_POSITIONS, self._resolve_positions)
         rng = positions[node]
         return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
 
@@ -178,7 +207,7 @@ class Source:
 
         Raises SourceError when the file has syntax errors: rules never guess over broken code.
         """
-        return self.memo("tree", self._parse_tree)
+        return self.memo(_TREE, self._parse_tree)
 
     def _parse_tree(self) -> tree_sitter.Tree:
         import tree_sitter
@@ -210,7 +239,7 @@ class Source:
     @property
     def comments(self) -> tuple[Comment, ...]:
         """Every real comment in the file, in order; empty for languages without comments."""
-        return self.memo("comments", self._find_comments)
+        return self.memo(_COMMENTS, self._find_comments)
 
     def _find_comments(self) -> tuple[Comment, ...]:
         if self.language == "python":

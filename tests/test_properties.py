@@ -160,6 +160,7 @@ def test_findings_fall_only_on_changed_lines(data: st.DataObject, path: str) -> 
         assert 1 <= f.line <= max(len(after.splitlines()), 1)
 
 
+@pytest.mark.slow  # about 30 s: 120 examples, each validated against the full SARIF schema
 @SETTINGS
 @given(data=st.data(), paths=st.lists(st.sampled_from(PATHS), min_size=1, max_size=3, unique=True))
 def test_sarif_is_always_schema_valid(data: st.DataObject, paths: list[str]) -> None:

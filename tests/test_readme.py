@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aiguard.cli import rules_markdown
 from aiguard.lint.registry import load_rules
+from aiguard.report.docs import rule_docs, rules_markdown
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START = "<!-- rules-table: the output of `aiguard rules --format markdown` -->\n"
@@ -15,7 +15,7 @@ END = "<!-- end rules-table -->"
 def test_readme_rule_table_matches_the_rules() -> None:
     text = README.read_text(encoding="utf-8")
     table = text.split(START, 1)[1].split(END, 1)[0]
-    expected = rules_markdown(load_rules())
+    expected = rules_markdown(rule_docs(load_rules().values()))
     assert table == expected, (
         "README rule table is stale: regenerate it with `aiguard rules --format markdown`"
     )

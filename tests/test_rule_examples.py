@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from aiguard.lint.registry import load_rules
-from aiguard.lint.rule import Example, Rule
+from aiguard.lint.rule import Example, Flag, Pass, Rule
 from aiguard.lint.testing import check_example, example_cases
 
 RULES = load_rules()
@@ -22,3 +22,22 @@ def test_rule_metadata_is_complete(rule: type[Rule]) -> None:
     assert rule.metadata_problems() == []
     assert rule.name == rule.name.lower() and " " not in rule.name
     assert len(rule.summary) <= 200
+
+
+def test_examples_are_dedented_with_one_leading_newline_dropped() -> None:
+    flag = Flag(
+        """
+        def f():
+            pass
+        """,
+        line=2,
+        before="""
+            x = 1
+        """,
+        files={"tests/test_f.py": "\n    assert f() is None\n"},
+    )
+    assert flag.code == "def f():\n    pass\n"
+    assert flag.before == "x = 1\n"
+    assert flag.files == {"tests/test_f.py": "assert f() is None\n"}
+    # Only one newline is dropped: a blank first line the example means to keep stays.
+    assert Pass("\n\nx = 1\n").code == "\nx = 1\n"

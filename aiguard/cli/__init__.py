@@ -6,21 +6,15 @@ Expected failures are AiguardError: one line on stderr, never a traceback.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from aiguard import __version__
 from aiguard.errors import AiguardError
-
-if TYPE_CHECKING:
-    from aiguard.lint.rule import Rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -139,6 +133,15 @@ def check(
     raise click.exceptions.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
+_plugin_option = click.option(
+    "--plugin",
+    "plugin_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Load rules from this Python file too (repeatable).",
+)
+
+
 @cli.command()
 @click.option(
     "--format",
@@ -146,96 +149,31 @@ def check(
     type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
+    help="text: a table; markdown: the README's table; json: every rule's full documentation.",
 )
-def rules(fmt: str) -> None:
+@_plugin_option
+def rules(fmt: str, plugin_files: tuple[Path, ...]) -> None:
     """List every rule: id, name, category, default severity, languages."""
     from aiguard.lint.registry import load_rules
+    from aiguard.report.docs import rule_docs, rules_json, rules_markdown, rules_text
 
-    registry = load_rules()
-    if fmt == "markdown":
-        click.echo(rules_markdown(registry), nl=False)
-        return
-    if fmt == "json":
-        rows = [
-            {
-                "id": r.id,
-                "name": r.name,
-                "category": r.category.value,
-                "severity": r.severity.value,
-                "languages": _languages(r),
-                "summary": r.summary,
-            }
-            for r in registry.values()
-        ]
-        click.echo(json.dumps(rows, indent=2))
-        return
-    header = ("ID", "NAME", "CATEGORY", "SEVERITY", "LANGUAGES")
-    table = [header] + [
-        (r.id, r.name, r.category.value, r.severity.value, _languages(r)) for r in registry.values()
-    ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
-    for row in table:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        click.echo("  ".join([*cells, row[-1]]))
+    docs = rule_docs(load_rules(plugin_files).values())
+    render = {"text": rules_text, "markdown": rules_markdown, "json": rules_json}[fmt]
+    click.echo(render(docs), nl=False)
 
 
 @cli.command()
 @click.argument("rule_id")
-def rule(rule_id: str) -> None:
+@_plugin_option
+def rule(rule_id: str, plugin_files: tuple[Path, ...]) -> None:
     """Explain one rule: why it matters, what it flags, what it leaves alone, how to fix."""
     from aiguard.lint.registry import load_rules
-    from aiguard.lint.rule import Flag, Pass
+    from aiguard.report.docs import RuleDoc
 
-    registry = load_rules()
-    found = registry.get(rule_id.upper())
+    found = load_rules(plugin_files).get(rule_id.upper())
     if found is None:
         raise AiguardError(f"unknown rule {rule_id!r} (see `aiguard rules`)")
-    out = [
-        f"{found.id} {found.name}  [{found.category.value}, {found.severity.value}]",
-        "",
-        found.summary,
-        "",
-        "Why is this bad?",
-        _indent(found.rationale),
-        "",
-        "How to fix",
-        _indent(found.fix),
-        "",
-        f"Applies to: {_languages(found)} ({found.scope.value} code)",
-    ]
-    flags = [e for e in found.examples if isinstance(e, Flag)]
-    passes = [e for e in found.examples if isinstance(e, Pass)]
-    for title, examples in (("Flagged", flags[:3]), ("Not flagged", passes[:3])):
-        for example in examples:
-            out += ["", f"{title} ({found.example_path(example)}):"]
-            if example.before is not None:
-                out += ["  before:", _indent(example.before.rstrip("\n"), 4)]
-                out.append("  after: the file is deleted" if example.deleted else "  after:")
-            if not example.deleted:
-                out.append(_indent(example.code.rstrip("\n"), 4))
-    click.echo("\n".join(out))
-
-
-def rules_markdown(registry: Mapping[str, type[Rule]]) -> str:
-    """The rule table as Markdown (the README's table is this output)."""
-    lines = [
-        "| id | name | category | severity | what it finds |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for r in registry.values():
-        summary = r.summary.replace("|", "\\|")
-        lines.append(f"| {r.id} | {r.name} | {r.category.value} | {r.severity.value} | {summary} |")
-    return "\n".join(lines) + "\n"
-
-
-def _languages(rule: type) -> str:
-    parts = sorted(getattr(rule, "languages", ()))
-    parts += list(getattr(rule, "files", ()))
-    return ", ".join(parts)
-
-
-def _indent(text: str, width: int = 2) -> str:
-    return textwrap.indent(textwrap.dedent(text).strip("\n"), " " * width)
+    click.echo(RuleDoc.of(found).text(), nl=False)
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:

@@ -139,7 +139,7 @@ class Engine:
                         outcome.notifications.append(_parse_error(change.path, exc))
                     parse_failed = True
                     continue
-                except Exception as exc:  # a bug in one rule must not hide the others' findings
+                except Exception as exc:  # noqa: BLE001 -- a crashing rule hides no other findings
                     outcome.notifications.append(_rule_crashed(rule_cls, change.path, exc))
                     continue
                 raw.extend(rule.findings)
@@ -187,7 +187,7 @@ class Engine:
             outcome.notifications.append(
                 _parse_error(context.change.path, SourceError("too deeply nested to analyse"))
             )
-        except Exception as exc:  # a bug in one rule must not take the run down
+        except Exception as exc:  # noqa: BLE001 -- a rule's bug: a notification, not a crash
             ids = ", ".join(r.id for r in python_rules)
             outcome.notifications.append(
                 Notification(

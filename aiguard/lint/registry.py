@@ -37,7 +37,7 @@ def load_rules(plugin_files: Iterable[Path] = ()) -> dict[str, type[Rule]]:
         origin = f"entry point {ep.name!r} ({ep.value})"
         try:
             loaded = ep.load()
-        except Exception as exc:  # any error in third-party code: report it, do not crash
+        except Exception as exc:  # noqa: BLE001 -- third-party plugin code: one-line error
             raise AiguardError(
                 f"rule plugin {origin} failed to load: {type(exc).__name__}: {exc}"
             ) from None
@@ -112,7 +112,7 @@ def _load_file(path: Path) -> types.ModuleType:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:  # the user's plugin code: report, do not crash
+    except Exception as exc:  # noqa: BLE001 -- the user's plugin file: one-line error
         raise AiguardError(
             f"plugin file {path} failed to load: {type(exc).__name__}: {exc}"
         ) from None

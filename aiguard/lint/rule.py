@@ -1,6 +1,6 @@
 """The rule API: a rule is one small class with its metadata, its examples, and its check.
 
-Three kinds, by what they read:
+Two kinds, by what they read:
 
 * `PythonRule` - a libcst visitor (`visit_<Node>` / `leave_<Node>`); all Python rules of a file
   share one batched traversal of the after-version's tree.
@@ -19,7 +19,8 @@ methods, or under `TYPE_CHECKING`): aiguard loads every rule at start-up, and a 
 Python file must not pay for importing libcst.
 
 The examples (`Flag` for code the rule must report, `Pass` for look-alikes it must not) are the
-rule's documentation (`aiguard rule ID`) and its tests (`aiguard.lint.testing`).
+rule's documentation (`aiguard rule ID`, through `aiguard.report.docs`) and its tests
+(`aiguard.lint.testing`). Write them as indented triple-quoted strings: they are dedented.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import fnmatch
 import inspect
 import posixpath
 import re
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -65,6 +67,9 @@ class Flag:
     `files` adds other files of the project (tests, configs) that the rule may read;
     `message`, when given, must be a substring of the finding's message;
     `deleted` makes the example a change that deletes the file (`code` is then "").
+
+    `code`, `before` and the texts in `files` may be written as indented triple-quoted strings:
+    they are dedented and a leading newline is dropped (see `example_text`).
     """
 
     code: str
@@ -75,6 +80,9 @@ class Flag:
     message: str | None = None
     severity: Severity | None = None
     deleted: bool = False
+
+    def __post_init__(self) -> None:
+        _normalize_example(self)
 
     @property
     def lines(self) -> tuple[int, ...]:
@@ -91,8 +99,30 @@ class Pass:
     files: Mapping[str, str] = field(default_factory=dict)
     deleted: bool = False
 
+    def __post_init__(self) -> None:
+        _normalize_example(self)
+
 
 Example = Flag | Pass
+
+
+def example_text(text: str) -> str:
+    """An example's file as written in the rule class: dedented, one leading newline dropped.
+
+    An indented triple-quoted string that starts with a newline reads as the file it shows.
+    """
+    text = textwrap.dedent(text)
+    return text[1:] if text.startswith("\n") else text
+
+
+def _normalize_example(example: Flag | Pass) -> None:
+    # Frozen dataclasses: __post_init__ may only set fields through object.__setattr__.
+    object.__setattr__(example, "code", example_text(example.code))
+    if example.before is not None:
+        object.__setattr__(example, "before", example_text(example.before))
+    files = {path: example_text(text) for path, text in example.files.items()}
+    object.__setattr__(example, "files", files)
+
 
 _SUFFIX_BY_LANGUAGE = {
     "python": ".py",
@@ -259,6 +289,12 @@ class Rule(abc.ABC):
             problems.append("has no Flag example")
         if not any(isinstance(e, Pass) for e in cls.examples):
             problems.append("has no Pass example (code it must not flag)")
+        if cls.languages or cls.files:
+            try:
+                for example in cls.examples:
+                    cls.example_path(example)
+            except TypeError:
+                problems.append("an example names no path and none follows from its files")
         return problems
 
 
@@ -400,7 +436,7 @@ class RuleRef:
         where = f"{self.module}.{self.qualname}"
         try:
             found: object = importlib.import_module(self.module)
-        except Exception as exc:  # third-party code: a clear error, not a traceback
+        except Exception as exc:  # noqa: BLE001 -- third-party rule module: one-line error
             raise AiguardError(
                 f"rule {self.id} failed to load from {self.module}: {type(exc).__name__}: {exc}"
             ) from None

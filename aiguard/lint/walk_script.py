@@ -120,7 +120,7 @@ class ScriptWalk:
                     if len(calls) == 1 and not self._failed:  # inlined: most nodes have one
                         try:
                             calls[0][1](node)
-                        except Exception as exc:  # one visitor's bug must not stop the others
+                        except Exception as exc:  # noqa: BLE001 -- one visitor's bug must not stop the others
                             self._fail(calls[0][0], exc)
                     else:
                         self._call(calls, node)
@@ -136,7 +136,7 @@ class ScriptWalk:
                     if len(calls) == 1 and not self._failed:
                         try:
                             calls[0][1](done)
-                        except Exception as exc:  # one visitor's bug must not stop the others
+                        except Exception as exc:  # noqa: BLE001 -- one visitor's bug must not stop the others
                             self._fail(calls[0][0], exc)
                     else:
                         self._call(calls, done)
@@ -152,7 +152,7 @@ class ScriptWalk:
                 continue  # failed earlier: a leave still due, or this very dispatch
             try:
                 method(node)
-            except Exception as exc:  # one visitor's bug must not stop the others
+            except Exception as exc:  # noqa: BLE001 -- one visitor's bug must not stop the others
                 self._fail(visitor, exc)
 
     def _fail(self, visitor: Visitor, exc: Exception) -> None:

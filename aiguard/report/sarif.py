@@ -8,7 +8,6 @@ itself, and a tool-supplied value that differs from its own draws a warning.
 
 from __future__ import annotations
 
-import difflib
 import ntpath
 import os
 import posixpath
@@ -17,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aiguard.findings import Finding, Notification, Severity, with_fingerprints
-from aiguard.lint.rule import Flag, Pass, Rule
+from aiguard.report.docs import RuleDoc
 from aiguard.report.json_report import dumps, tool_version
 
 if TYPE_CHECKING:
@@ -40,23 +39,6 @@ PRECISIONS = frozenset({"very-high", "high", "medium", "low"})
 MAX_NAME = 255  # GitHub's limits, in UTF-16 code units to be safe
 MAX_DESCRIPTION = 1024
 MAX_TAGS = 20
-_FENCE_LANGUAGE = {
-    ".py": "python",
-    ".pyi": "python",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "jsx",
-    ".ts": "typescript",
-    ".tsx": "tsx",
-    ".sh": "shell",
-    ".yml": "yaml",
-    ".yaml": "yaml",
-    ".toml": "toml",
-    ".json": "json",
-    ".cfg": "ini",
-    ".ini": "ini",
-}
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
@@ -105,6 +87,7 @@ def _descriptor(result: RunResult, rule_id: str) -> Json:
     if rule is None:  # a finding from a rule that is not loaded any more: still a valid index
         return _bare_descriptor(rule_id, result.levels.get(rule_id, Severity.WARNING))
     level = result.level_of(rule_id)
+    doc = RuleDoc.of(rule, locate=False)  # the help needs no source location
     properties: Json = {
         "category": rule.category.value,
         "tags": _tags(["aiguard", rule.category.value, *rule.tags]),
@@ -116,8 +99,8 @@ def _descriptor(result: RunResult, rule_id: str) -> Json:
         "id": rule_id,
         "name": truncate(rule.name, MAX_NAME),
         "shortDescription": {"text": truncate(rule.summary, MAX_DESCRIPTION)},
-        "fullDescription": {"text": truncate(full_description(rule), MAX_DESCRIPTION)},
-        "help": {"text": help_text(rule), "markdown": help_markdown(rule)},
+        "fullDescription": {"text": truncate(doc.full_description(), MAX_DESCRIPTION)},
+        "help": {"text": doc.help_text(), "markdown": doc.help_markdown()},
         "defaultConfiguration": {"level": level.value},
         "properties": properties,
     }
@@ -139,76 +122,6 @@ def _bare_descriptor(rule_id: str, level: Severity) -> Json:
 def _tags(tags: Iterable[str]) -> list[str]:
     """Unique (the schema demands it), in order, at most MAX_TAGS."""
     return list(dict.fromkeys(t for t in tags if t))[:MAX_TAGS]
-
-
-def full_description(rule: type[Rule]) -> str:
-    """The summary as a sentence, then the rationale."""
-    return f"{_sentence(rule.summary)} {rule.rationale.strip()}".strip()
-
-
-def help_text(rule: type[Rule]) -> str:
-    """Plain-text help: why it is a hazard, an example, how to fix it, a look-alike it allows."""
-    parts = [_sentence(rule.summary), rule.rationale.strip()]
-    flag, allowed = _first(rule, Flag), _first(rule, Pass)
-    if flag is not None:
-        parts.append("Example:\n" + _indent(_example_code(flag)))
-    parts.append(f"How to fix: {rule.fix.strip()}")
-    if allowed is not None:
-        parts.append("Not flagged:\n" + _indent(_example_code(allowed)))
-    return "\n\n".join(parts)
-
-
-def help_markdown(rule: type[Rule]) -> str:
-    """The same help as Markdown, with the examples in fenced blocks."""
-    parts = [_sentence(rule.summary), "## Why is this a hazard?", rule.rationale.strip()]
-    flag, allowed = _first(rule, Flag), _first(rule, Pass)
-    if flag is not None:
-        parts += ["## Example", _fenced(_example_code(flag), _fence_language(rule, flag))]
-    parts += ["## How to fix", rule.fix.strip()]
-    if allowed is not None:
-        parts += ["## Not flagged", _fenced(_example_code(allowed), _fence_language(rule, allowed))]
-    return "\n\n".join(parts)
-
-
-def _first(rule: type[Rule], kind: type[Flag] | type[Pass]) -> Flag | Pass | None:
-    return next((e for e in rule.examples if isinstance(e, kind)), None)
-
-
-def _example_code(example: Flag | Pass) -> str:
-    """The example's code, or for a change, a diff from the before-version to it."""
-    after = example.code.strip("\n")
-    if example.before is None:
-        return after
-    before = example.before.strip("\n").splitlines()
-    lines = after.splitlines()
-    diff = difflib.unified_diff(before, lines, lineterm="", n=max(len(before), len(lines)))
-    return "\n".join(line for line in diff if not line.startswith(("---", "+++", "@@")))
-
-
-def _fence_language(rule: type[Rule], example: Flag | Pass) -> str:
-    if example.before is not None:
-        return "diff"
-    try:
-        path = rule.example_path(example)
-    except TypeError:
-        return ""
-    return _FENCE_LANGUAGE.get(posixpath.splitext(path)[1], "")
-
-
-def _fenced(code: str, language: str) -> str:
-    """A fence longer than any run of backticks inside the code, so the code cannot close it."""
-    longest = max((len(run) for run in re.findall("`+", code)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{language}\n{code}\n{fence}"
-
-
-def _indent(code: str) -> str:
-    return "\n".join(f"    {line}" if line else "" for line in code.splitlines())
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if not text or text[-1] in ".!?" else f"{text}."
 
 
 def truncate(text: str, limit: int) -> str:

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from aiguard.memo import MemoKey
+from aiguard.source import SourceError
 from aiguard_rules._shared.python_packages import (
     guessed_import_names,
     import_matches,
@@ -87,9 +89,15 @@ class _Context:
     conditional: bool = False
 
 
+_BEFORE_IMPORTS: MemoKey[set[tuple[str, int, str]]] = MemoKey(
+    "the imports of a before-version, read with ast"
+)
+_IMPORTS: MemoKey[list[ImportSite]] = MemoKey("the imports of a Python source")
+
+
 def imports_of(source: Source) -> list[ImportSite]:
     """Every import statement of a Python source, with its context (memoised on the source)."""
-    return source.memo("aiguard_rules.python_imports", lambda: _collect(source))
+    return source.memo(_IMPORTS, lambda: _collect(source))
 
 
 def _collect(source: Source) -> list[ImportSite]:
@@ -229,7 +237,7 @@ def before_imports(source: Source | None) -> set[tuple[str, int, str]]:
     """
     if source is None:
         return set()
-    return source.memo("aiguard_rules.python_before_imports", lambda: _ast_imports(source.text))
+    return source.memo(_BEFORE_IMPORTS, lambda: _ast_imports(source.text))
 
 
 def _ast_imports(text: str) -> set[tuple[str, int, str]]:
@@ -572,7 +580,12 @@ class PythonProject:
         key = f"{module.root}:{module.path}"
         if key in self._fp_namespaces:
             return self._fp_namespaces[key]
-        from aiguard.facts.python.namespace import Namespace, combine_namespace, read_namespace
+        from aiguard.facts.python.namespace import (
+            Namespace,
+            combine_namespace,
+            namespace_of_tree,
+            unparsable_namespace,
+        )
 
         self._fp_namespaces[key] = Namespace(frozenset(), False, "cyclic star import")
         if module.opaque:
@@ -583,12 +596,15 @@ class PythonProject:
             )
         else:
             raws: list[RawNamespace] = []
-            for source in module.sources:
-                text = self.project.read_text(source)
-                if text is None:
+            for path in module.sources:
+                source = self.project.source(path)
+                if source is None:
                     raws = []
                     break
-                raws.append(read_namespace(text))
+                try:
+                    raws.append(namespace_of_tree(source.python_ast))
+                except SourceError as exc:
+                    raws.append(unparsable_namespace(str(exc)))
             if not raws:
                 result = Namespace(frozenset(), False, "its source cannot be read")
             else:
@@ -642,8 +658,11 @@ class PythonProject:
         return frozenset(r.normalized for r in self.declared.requirements)
 
 
+_PYTHON_PROJECT: MemoKey[PythonProject] = MemoKey("the Python project's modules and declarations")
+
+
 def python_project(project: Project) -> PythonProject:
-    return project.memo("aiguard_rules.python_project", lambda: PythonProject(project))
+    return project.memo(_PYTHON_PROJECT, lambda: PythonProject(project))
 
 
 def absolute_from_path(importer: str, level: int, module: str) -> tuple[str, str] | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aiguard.facts.node.files import join
+from aiguard.memo import MemoKey
 from aiguard.source import SourceError
 
 if TYPE_CHECKING:
@@ -68,9 +69,12 @@ class ImportUse:
     optional: bool = False
 
 
+_IMPORT_USES: MemoKey[tuple[ImportUse, ...]] = MemoKey("the import specifiers of a JS/TS source")
+
+
 def import_uses(source: Source) -> tuple[ImportUse, ...]:
     """Every literal specifier of the file, in order (cached on the source)."""
-    return source.memo("js.import_uses", lambda: _collect(source))
+    return source.memo(_IMPORT_USES, lambda: _collect(source))
 
 
 def _collect(source: Source) -> tuple[ImportUse, ...]:

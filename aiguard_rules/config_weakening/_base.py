@@ -12,11 +12,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 from aiguard.findings import Severity
 from aiguard.lint.rule import FileRule
+from aiguard.memo import MemoKey
 from aiguard.source import Source, SourceError
 
 from ._doc import MISSING, UNKNOWN, Doc, parsed
@@ -60,11 +61,6 @@ def is_generated_path(pattern: str) -> bool:
     if any(p.lower().endswith(".egg-info") for p in parts):
         return True
     return bool(_GENERATED_FILE.search(parts[-1].rstrip("*")))
-
-
-def code(text: str) -> str:
-    """An example file written as an indented triple-quoted string: dedented, first newline cut."""
-    return textwrap.dedent(text).lstrip("\n")
 
 
 class Verbatim(str):
@@ -153,6 +149,11 @@ def _first_parse(source: Source, kinds: tuple[str, ...]) -> Doc:
     raise error or SourceError("no parser given")
 
 
+_OPCODES: MemoKey[Sequence[tuple[str, int, int, int, int]]] = MemoKey(
+    "config-weakening: before-to-after line opcodes"
+)
+
+
 class ConfigRule(FileRule):
     """A FileRule that compares a configuration's meaning before and after the change."""
 
@@ -187,7 +188,7 @@ class ConfigRule(FileRule):
         before_lines = self.before.lines
         after_lines = self.after.lines
         opcodes = self.after.memo(
-            "config-weakening:opcodes",
+            _OPCODES,
             lambda: difflib.SequenceMatcher(
                 None, before_lines, after_lines, autojunk=False
             ).get_opcodes(),

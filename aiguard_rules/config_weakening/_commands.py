@@ -15,6 +15,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
+from aiguard.memo import MemoKey
 from aiguard.source import Source, SourceError
 
 from ._doc import Doc, IniDoc, parsed
@@ -301,13 +302,16 @@ def owner_label(path: str, owner: str) -> str:
 # -- where commands live -------------------------------------------------------------------------
 
 
+_COMMANDS: MemoKey[list[Command] | SourceError] = MemoKey(
+    "config-weakening: the commands a file runs"
+)
+
+
 def commands_of(source: Source) -> list[Command]:
     """The commands a CI or task file runs (raises SourceError when it does not parse).
 
     Computed once per source: several rules read the same commands."""
-    outcome: list[Command] | SourceError = source.memo(
-        "config-weakening:commands", lambda: _attempt_commands(source)
-    )
+    outcome: list[Command] | SourceError = source.memo(_COMMANDS, lambda: _attempt_commands(source))
     if isinstance(outcome, SourceError):
         raise outcome
     return list(outcome)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiguard import tomlcompat as tomllib
+from aiguard.memo import MemoKey
 from aiguard.source import Source, SourceError
 
 if TYPE_CHECKING:
@@ -106,6 +107,9 @@ class IniDoc(Doc):
 # -- memoized parsing --------------------------------------------------------------------------
 
 
+_PARSED: MemoKey[Doc | SourceError] = MemoKey("config-weakening: the parsed config, by kind")
+
+
 def parsed(source: Source, kind: str) -> Doc:
     """The source parsed as `kind` ("toml", "ini", "json", "yaml", "js"), once per source."""
     parsers: dict[str, Callable[[Source], Doc]] = {
@@ -116,7 +120,7 @@ def parsed(source: Source, kind: str) -> Doc:
         "js": parse_js_config,
     }
     outcome: Doc | SourceError = source.memo(
-        f"config-weakening:{kind}", lambda: _attempt(parsers[kind], source)
+        _PARSED.at(kind), lambda: _attempt(parsers[kind], source)
     )
     if isinstance(outcome, SourceError):
         raise outcome

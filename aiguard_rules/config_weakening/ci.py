@@ -11,7 +11,7 @@ from aiguard.findings import Category
 from aiguard.lint.rule import Flag, Pass
 from aiguard.source import Source, SourceError
 
-from ._base import ConfigRule, as_bool, code, show
+from ._base import ConfigRule, as_bool, show
 from ._commands import (
     CHECK_NAME,
     RUNNER_SIGNATURES,
@@ -156,28 +156,28 @@ class CiMadeNonBlocking(ConfigRule):
     tags = ("ci", "github-actions", "gitlab-ci", "tox", "make", "npm", "nox")
     examples: ClassVar[tuple[Flag | Pass, ...]] = (
         Flag(
-            code("""
+            """
                 jobs:
                   test:
                     runs-on: ubuntu-latest
                     steps:
                       - uses: actions/checkout@v4
                       - run: pytest -q || true
-            """),
+            """,
             line=6,
-            before=code("""
+            before="""
                 jobs:
                   test:
                     runs-on: ubuntu-latest
                     steps:
                       - uses: actions/checkout@v4
                       - run: pytest -q
-            """),
+            """,
             path=".github/workflows/ci.yml",
             message='CI job "test": "pytest" made non-blocking with "|| true"',
         ),
         Flag(
-            code("""
+            """
                 jobs:
                   lint:
                     runs-on: ubuntu-latest
@@ -189,9 +189,9 @@ class CiMadeNonBlocking(ConfigRule):
                       - name: Type check
                         if: false
                         run: pyright
-            """),
+            """,
             line=(4, 10),
-            before=code("""
+            before="""
                 jobs:
                   lint:
                     runs-on: ubuntu-latest
@@ -201,19 +201,19 @@ class CiMadeNonBlocking(ConfigRule):
                           mypy src
                       - name: Type check
                         run: pyright
-            """),
+            """,
             path=".github/workflows/lint.yaml",
         ),
         Flag(
-            code("""
+            """
                 jobs:
                   build:
                     runs-on: ubuntu-latest
                     steps:
                       - run: npm ci
-            """),
+            """,
             line=5,
-            before=code("""
+            before="""
                 jobs:
                   build:
                     runs-on: ubuntu-latest
@@ -223,74 +223,74 @@ class CiMadeNonBlocking(ConfigRule):
                     runs-on: ubuntu-latest
                     steps:
                       - run: npm test
-            """),
+            """,
             path=".github/workflows/ci.yml",
             message='CI job "test" removed (it ran npm test)',
         ),
         Flag(
-            code("""
+            """
                 unit:
                   script:
                     - pytest
                   allow_failure: true
-            """),
+            """,
             line=4,
             before="unit:\n  script:\n    - pytest\n",
             path=".gitlab-ci.yml",
         ),
         Flag(
-            code("""
+            """
                 [testenv:lint]
                 commands =
                     - flake8 src
                     mypy src --exit-zero
-            """),
+            """,
             line=(3, 4),
-            before=code("""
+            before="""
                 [testenv:lint]
                 commands =
                     flake8 src
                     mypy src
-            """),
+            """,
             path="tox.ini",
         ),
         Flag(
-            code("""
+            """
                 test:
                 \tpytest tests/ ; true
-            """),
+            """,
             line=2,
             before="test:\n\tpytest tests/\n",
             path="Makefile",
         ),
         Flag(
-            code("""
+            """
                 {
                   "scripts": {
                     "test": "jest --ci || exit 0"
                   }
                 }
-            """),
+            """,
             line=3,
             before='{\n  "scripts": {\n    "test": "jest --ci"\n  }\n}\n',
             path="package.json",
         ),
         Flag(
-            code("""
+            """
                 import nox
 
                 @nox.session
                 def lint(session):
                     session.run("flake8", "src", success_codes=[0, 1])
-            """),
+            """,
             line=5,
-            before=code("""
+            before="""
                 import nox
 
                 @nox.session
                 def lint(session):
                     session.run("flake8", "src")
-            """),
+            """,
             path="noxfile.py",
         ),
         # Now called through workflow_call by a workflow that runs on push.
@@ -310,7 +310,7 @@ class CiMadeNonBlocking(ConfigRule):
         ),
         # Not a check, a guarded experiment, moved steps, or already non-blocking: silent.
         Pass(
-            code("""
+            """
                 jobs:
                   test:
                     runs-on: ubuntu-latest
@@ -320,26 +320,26 @@ class CiMadeNonBlocking(ConfigRule):
                       - run: pytest
                       - uses: codecov/codecov-action@v4
                         continue-on-error: true
-            """),
-            before=code("""
+            """,
+            before="""
                 jobs:
                   test:
                     runs-on: ubuntu-latest
                     steps:
                       - run: pytest
-            """),
+            """,
             path=".github/workflows/ci.yml",
         ),
         Pass(
-            code("""
+            """
                 jobs:
                   checks:
                     runs-on: ubuntu-latest
                     steps:
                       - run: ruff check .
                       - run: pytest
-            """),
-            before=code("""
+            """,
+            before="""
                 jobs:
                   lint:
                     runs-on: ubuntu-latest
@@ -349,53 +349,53 @@ class CiMadeNonBlocking(ConfigRule):
                     runs-on: ubuntu-latest
                     steps:
                       - run: pytest
-            """),
+            """,
             path=".github/workflows/ci.yml",
         ),
         Pass(
-            code("""
+            """
                 jobs:
                   test:
                     runs-on: ubuntu-24.04
                     steps:
                       - uses: actions/setup-python@v5
                       - run: tox -e py312
-            """),
-            before=code("""
+            """,
+            before="""
                 jobs:
                   test:
                     runs-on: ubuntu-22.04
                     steps:
                       - uses: actions/setup-python@v4
                       - run: pytest
-            """),
+            """,
             path=".github/workflows/ci.yml",
         ),
         Pass(
-            code("""
+            """
                 {
                   "scripts": {
                     "test": "vitest run",
                     "clean": "rm -rf dist || true"
                   }
                 }
-            """),
+            """,
             before='{\n  "scripts": {\n    "test": "jest"\n  }\n}\n',
             path="package.json",
         ),
         Pass(
-            code("""
+            """
                 jobs:
                   checks:
                     uses: ./.github/workflows/checks.yml
-            """),
-            before=code("""
+            """,
+            before="""
                 jobs:
                   lint:
                     runs-on: ubuntu-latest
                     steps:
                       - run: ruff check .
-            """),
+            """,
             path=".github/workflows/ci.yml",
         ),
         Pass(

@@ -12,7 +12,7 @@ from aiguard.findings import Category
 from aiguard.lint.rule import Flag, Pass
 from aiguard.source import SourceError
 
-from ._base import ConfigRule, as_number, code, is_generated_path, show
+from ._base import ConfigRule, as_number, is_generated_path, show
 from ._commands import Command, check_signature, commands_of, segments, words_of
 from ._doc import MISSING, Doc, IniDoc, Path
 
@@ -272,14 +272,14 @@ class CoverageOrTestGateWeakened(ConfigRule):
             message='coverage run omit: added "src/app/payments.py"',
         ),
         Flag(
-            code("""
+            """
                 [tool.pytest.ini_options]
                 addopts = [
                   "-ra",
                   "--deselect=tests/test_api.py::test_refund",
                   "-p", "no:warnings",
                 ]
-            """),
+            """,
             line=(4, 5),
             before='[tool.pytest.ini_options]\naddopts = [\n  "-ra",\n]\n',
             path="pyproject.toml",
@@ -298,27 +298,27 @@ class CoverageOrTestGateWeakened(ConfigRule):
             message="--cov-fail-under: 90 -> 70",
         ),
         Flag(
-            code("""
+            """
                 module.exports = {
                   coverageThreshold: {
                     global: { branches: 60, lines: 90 },
                   },
                   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/src/billing/"],
                 };
-            """),
+            """,
             line=(3, 5),
-            before=code("""
+            before="""
                 module.exports = {
                   coverageThreshold: {
                     global: { branches: 80, lines: 90 },
                   },
                   testPathIgnorePatterns: ["/node_modules/"],
                 };
-            """),
+            """,
             path="jest.config.js",
         ),
         Flag(
-            code("""
+            """
                 import { defineConfig } from "vitest/config";
                 export default defineConfig({
                   test: {
@@ -326,34 +326,34 @@ class CoverageOrTestGateWeakened(ConfigRule):
                     coverage: { thresholds: { lines: 70 } },
                   },
                 });
-            """),
+            """,
             line=(4, 5),
-            before=code("""
+            before="""
                 import { defineConfig } from "vitest/config";
                 export default defineConfig({
                   test: {
                     coverage: { thresholds: { lines: 85 } },
                   },
                 });
-            """),
+            """,
             path="vitest.config.ts",
         ),
         Flag(
-            code("""
+            """
                 jobs:
                   test:
                     runs-on: ubuntu-latest
                     steps:
                       - run: pytest --cov=app --cov-fail-under=50 --deselect tests/test_tax.py
-            """),
+            """,
             line=5,
-            before=code("""
+            before="""
                 jobs:
                   test:
                     runs-on: ubuntu-latest
                     steps:
                       - run: pytest --cov=app --cov-fail-under=85
-            """),
+            """,
             path=".github/workflows/ci.yml",
         ),
         Flag(
@@ -399,20 +399,20 @@ class CoverageOrTestGateWeakened(ConfigRule):
             path="pytest.ini",
         ),
         Pass(
-            code("""
+            """
                 jobs:
                   test:
                     runs-on: ubuntu-latest
                     steps:
                       - run: pytest -m "not slow" --cov-fail-under=90
-            """),
-            before=code("""
+            """,
+            before="""
                 jobs:
                   test:
                     runs-on: ubuntu-latest
                     steps:
                       - run: pytest --cov-fail-under=85
-            """),
+            """,
             path=".github/workflows/ci.yml",
         ),
         Pass(

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from aiguard.findings import Category
 from aiguard.lint.rule import Flag, Pass
 
-from ._base import ConfigRule, code, is_generated_path, show
+from ._base import ConfigRule, is_generated_path, show
 from ._doc import MISSING, SPREAD_KEY, UNKNOWN, Doc, Path
 
 _LEVELS = {"off": 0, "warn": 1, "error": 2, "0": 0, "1": 1, "2": 2}
@@ -240,7 +240,7 @@ class EslintWeakened(ConfigRule):
     tags = ("eslint", "biome", "javascript", "typescript", "lint")
     examples: ClassVar[tuple[Flag | Pass, ...]] = (
         Flag(
-            code("""
+            """
                 import js from "@eslint/js";
                 export default [
                   js.configs.recommended,
@@ -251,9 +251,9 @@ class EslintWeakened(ConfigRule):
                     },
                   },
                 ];
-            """),
+            """,
             line=(6, 7),
-            before=code("""
+            before="""
                 import js from "@eslint/js";
                 export default [
                   js.configs.recommended,
@@ -264,37 +264,37 @@ class EslintWeakened(ConfigRule):
                     },
                   },
                 ];
-            """),
+            """,
             path="eslint.config.js",
         ),
         Flag(
-            code("""
+            """
                 export default [
                   { ignores: ["dist/", "src/payments/**"] },
                   { rules: { "no-unused-vars": "error" } },
                 ];
-            """),
+            """,
             line=2,
-            before=code("""
+            before="""
                 export default [
                   { ignores: ["dist/"] },
                   { rules: { "no-unused-vars": "error" } },
                 ];
-            """),
+            """,
             path="eslint.config.mjs",
             message='eslint ignores: added "src/payments/**"',
         ),
         Flag(
-            code("""
+            """
                 {
                   "extends": ["eslint:recommended"],
                   "rules": {
                     "no-undef": "error"
                   }
                 }
-            """),
+            """,
             line=4,
-            before=code("""
+            before="""
                 {
                   "extends": ["eslint:recommended"],
                   "rules": {
@@ -302,12 +302,12 @@ class EslintWeakened(ConfigRule):
                     "@typescript-eslint/no-explicit-any": "error"
                   }
                 }
-            """),
+            """,
             path=".eslintrc.json",
             message="@typescript-eslint/no-explicit-any: error -> (removed)",
         ),
         Flag(
-            code("""
+            """
                 extends: eslint:recommended
                 rules:
                   eqeqeq: error
@@ -315,49 +315,49 @@ class EslintWeakened(ConfigRule):
                   - files: ["src/legacy/**"]
                     rules:
                       eqeqeq: 0
-            """),
+            """,
             line=7,
-            before=code("""
+            before="""
                 extends: eslint:recommended
                 rules:
                   eqeqeq: error
-            """),
+            """,
             path=".eslintrc.yml",
             message='eslint rule eqeqeq for ["src/legacy/**"]: error -> off',
         ),
         Flag(
-            code("""
+            """
                 module.exports = {
                   extends: ["eslint:recommended"],
                   rules: { "no-debugger": "error" },
                 };
-            """),
+            """,
             line=2,
-            before=code("""
+            before="""
                 module.exports = {
                   extends: ["eslint:recommended", "plugin:security/recommended"],
                   rules: { "no-debugger": "error" },
                 };
-            """),
+            """,
             path=".eslintrc.cjs",
             message='eslint extends: removed "plugin:security/recommended"',
         ),
         Flag(
-            code("""
+            """
                 {
                   "scripts": {
                     "lint": "eslint . --max-warnings 50"
                   }
                 }
-            """),
+            """,
             line=3,
-            before=code("""
+            before="""
                 {
                   "scripts": {
                     "lint": "eslint . --max-warnings 0"
                   }
                 }
-            """),
+            """,
             path="package.json",
             message="--max-warnings: 0 -> 50",
         ),
@@ -368,7 +368,7 @@ class EslintWeakened(ConfigRule):
             path=".eslintignore",
         ),
         Flag(
-            code("""
+            """
                 {
                   "linter": {
                     "rules": {
@@ -377,9 +377,9 @@ class EslintWeakened(ConfigRule):
                     }
                   }
                 }
-            """),
+            """,
             line=5,
-            before=code("""
+            before="""
                 {
                   "linter": {
                     "rules": {
@@ -388,88 +388,88 @@ class EslintWeakened(ConfigRule):
                     }
                   }
                 }
-            """),
+            """,
             path="biome.json",
             message="biome rule suspicious/noExplicitAny: error -> off",
         ),
         # Stricter, reordered, split into other blocks, new configs, presets upgraded: silent.
         Pass(
-            code("""
+            """
                 export default [
                   { rules: { eqeqeq: "error" } },
                   { rules: { "no-console": "error", curly: "error" } },
                 ];
-            """),
-            before=code("""
+            """,
+            before="""
                 export default [
                   { rules: { "no-console": "warn", eqeqeq: "error" } },
                 ];
-            """),
+            """,
             path="eslint.config.js",
         ),
         Pass(
-            code("""
+            """
                 import tseslint from "typescript-eslint";
                 export default tseslint.config(
                   ...tseslint.configs.strict,
                   { rules: { "no-console": "off" } },
                 );
-            """),
+            """,
             path="eslint.config.mjs",
         ),
         Pass(
-            code("""
+            """
                 import tseslint from "typescript-eslint";
                 export default tseslint.config(...tseslint.configs.strictTypeChecked);
-            """),
-            before=code("""
+            """,
+            before="""
                 import tseslint from "typescript-eslint";
                 export default tseslint.config(...tseslint.configs.recommended);
-            """),
+            """,
             path="eslint.config.mjs",
         ),
         Pass(
-            code("""
+            """
                 {
                   "name": "app",
                   "version": "1.3.0",
                   "scripts": { "lint": "eslint . --max-warnings 0" }
                 }
-            """),
-            before=code("""
+            """,
+            before="""
                 {
                   "name": "app",
                   "version": "1.2.0",
                   "scripts": { "lint": "eslint . --max-warnings 0" }
                 }
-            """),
+            """,
             path="package.json",
         ),
         Pass(
-            code("""
+            """
                 {"rules": {"eqeqeq": ["error", "always"], "no-var": "error"}}
-            """),
-            before=code("""
+            """,
+            before="""
                 {
                   "rules": {
                     "no-var": "error",
                     "eqeqeq": ["error", "smart"]
                   }
                 }
-            """),
+            """,
             path=".eslintrc.json",
         ),
         Pass(
-            code("""
+            """
                 export default [
                   { ignores: ["dist/", "coverage/", "**/*.min.js"] },
                 ];
-            """),
-            before=code("""
+            """,
+            before="""
                 export default [
                   { ignores: ["dist/"] },
                 ];
-            """),
+            """,
             path="eslint.config.js",
         ),
     )

@@ -12,7 +12,7 @@ from aiguard.findings import Category
 from aiguard.lint.rule import Flag, Pass
 from aiguard.source import Source, SourceError
 
-from ._base import ConfigRule, code
+from ._base import ConfigRule
 from ._commands import Command, commands_of, segments, swallowed
 from ._doc import Doc
 
@@ -126,15 +126,15 @@ class HookRemovedOrSkipped(ConfigRule):
     tags = ("pre-commit", "git-hooks")
     examples: ClassVar[tuple[Flag | Pass, ...]] = (
         Flag(
-            code("""
+            """
                 repos:
                   - repo: https://github.com/astral-sh/ruff-pre-commit
                     rev: v0.6.0
                     hooks:
                       - id: ruff
-            """),
+            """,
             line=5,
-            before=code("""
+            before="""
                 repos:
                   - repo: https://github.com/astral-sh/ruff-pre-commit
                     rev: v0.6.0
@@ -144,12 +144,12 @@ class HookRemovedOrSkipped(ConfigRule):
                     rev: v1.11.0
                     hooks:
                       - id: mypy
-            """),
+            """,
             path=".pre-commit-config.yaml",
             message='pre-commit hook "mypy" removed',
         ),
         Flag(
-            code("""
+            """
                 repos:
                   - repo: local
                     hooks:
@@ -158,9 +158,9 @@ class HookRemovedOrSkipped(ConfigRule):
                         entry: pytest
                         language: system
                         stages: [manual]
-            """),
+            """,
             line=8,
-            before=code("""
+            before="""
                 repos:
                   - repo: local
                     hooks:
@@ -168,12 +168,12 @@ class HookRemovedOrSkipped(ConfigRule):
                         name: pytest
                         entry: pytest
                         language: system
-            """),
+            """,
             path=".pre-commit-config.yaml",
             message='pre-commit hook "pytest" moved to stages: [manual]',
         ),
         Flag(
-            code("""
+            """
                 ci:
                   skip: [mypy, pylint]
                 repos:
@@ -185,9 +185,9 @@ class HookRemovedOrSkipped(ConfigRule):
                       - id: pylint
                         entry: pylint --exit-zero
                         language: system
-            """),
+            """,
             line=(2, 10),
-            before=code("""
+            before="""
                 ci:
                   skip: [mypy]
                 repos:
@@ -199,11 +199,11 @@ class HookRemovedOrSkipped(ConfigRule):
                       - id: pylint
                         entry: pylint
                         language: system
-            """),
+            """,
             path=".pre-commit-config.yaml",
         ),
         Flag(
-            code("""
+            """
                 jobs:
                   hooks:
                     runs-on: ubuntu-latest
@@ -211,9 +211,9 @@ class HookRemovedOrSkipped(ConfigRule):
                       - run: pre-commit run --all-files
                         env:
                           SKIP: mypy,no-commit-to-branch
-            """),
+            """,
             line=7,
-            before=code("""
+            before="""
                 jobs:
                   hooks:
                     runs-on: ubuntu-latest
@@ -221,18 +221,18 @@ class HookRemovedOrSkipped(ConfigRule):
                       - run: pre-commit run --all-files
                         env:
                           SKIP: no-commit-to-branch
-            """),
+            """,
             path=".github/workflows/pre-commit.yml",
             message='SKIP= now skips hook "mypy"',
         ),
         Flag(
-            code("""
+            """
                 {
                   "scripts": {
                     "release": "npm version patch && git commit -am release --no-verify"
                   }
                 }
-            """),
+            """,
             line=3,
             before='{\n  "scripts": {\n'
             '    "release": "npm version patch && git commit -am release"\n  }\n}\n',
@@ -246,15 +246,15 @@ class HookRemovedOrSkipped(ConfigRule):
         ),
         # Replaced by an equivalent hook, reordered, version bumps, new hooks: silent.
         Pass(
-            code("""
+            """
                 repos:
                   - repo: https://github.com/astral-sh/ruff-pre-commit
                     rev: v0.7.0
                     hooks:
                       - id: ruff
                       - id: ruff-format
-            """),
-            before=code("""
+            """,
+            before="""
                 repos:
                   - repo: https://github.com/psf/black
                     rev: 24.1.0
@@ -264,11 +264,11 @@ class HookRemovedOrSkipped(ConfigRule):
                     rev: v0.6.0
                     hooks:
                       - id: ruff
-            """),
+            """,
             path=".pre-commit-config.yaml",
         ),
         Pass(
-            code("""
+            """
                 repos:
                   - repo: https://github.com/pre-commit/mirrors-mypy
                     rev: v1.12.0
@@ -279,8 +279,8 @@ class HookRemovedOrSkipped(ConfigRule):
                     rev: v0.6.0
                     hooks:
                       - id: ruff
-            """),
-            before=code("""
+            """,
+            before="""
                 repos:
                   - repo: https://github.com/astral-sh/ruff-pre-commit
                     rev: v0.6.0
@@ -290,11 +290,11 @@ class HookRemovedOrSkipped(ConfigRule):
                     rev: v1.11.0
                     hooks:
                       - id: mypy
-            """),
+            """,
             path=".pre-commit-config.yaml",
         ),
         Pass(
-            code("""
+            """
                 repos:
                   - repo: local
                     hooks:
@@ -302,7 +302,7 @@ class HookRemovedOrSkipped(ConfigRule):
                         entry: npm run e2e
                         language: system
                         stages: [manual]
-            """),
+            """,
             before="repos: []\n",
             path=".pre-commit-config.yaml",
         ),

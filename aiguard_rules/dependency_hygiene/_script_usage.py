@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from aiguard.facts.node.jsonc import JsonError, parse_jsonc
 from aiguard.facts.node.package_json import DEPENDENCY_SECTIONS
+from aiguard.memo import MemoKey
 
 if TYPE_CHECKING:
     from aiguard.project import Project
@@ -60,9 +61,12 @@ class UsageIndex:
     config_text: str
 
 
+_USAGE: MemoKey[UsageIndex] = MemoKey("dependency-hygiene: JS usage, by directory")
+
+
 def usage_index(project: Project, directory: str) -> UsageIndex:
     """The usage index of the files under `directory` (repo-relative, "" for the root)."""
-    return project.memo(f"js.usage:{directory}", lambda: _build(project, directory))
+    return project.memo(_USAGE.at(directory), lambda: _build(project, directory))
 
 
 def _build(project: Project, directory: str) -> UsageIndex:

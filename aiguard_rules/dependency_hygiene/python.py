@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from aiguard.findings import Category, Severity
 from aiguard.lint.rule import FileRule, Flag, Pass, PythonRule
+from aiguard.memo import MemoKey
 from aiguard.source import SourceError
 from aiguard_rules._shared.python_imports import (
     IMPORT_INTEREST,
@@ -90,8 +91,11 @@ class Usage:
     config_text: str  # configs, CI, containers, with dependency declarations left out
 
 
+_USAGE: MemoKey[Usage] = MemoKey("dependency-hygiene: what the Python project uses")
+
+
 def usage(project: Project) -> Usage:
-    return project.memo("aiguard_rules.python_usage", lambda: _scan(project))
+    return project.memo(_USAGE, lambda: _scan(project))
 
 
 def _scan(project: Project) -> Usage:

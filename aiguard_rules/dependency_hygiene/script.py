@@ -18,6 +18,7 @@ from aiguard.facts.node.package_json import Dependency, PackageJson, parse_packa
 from aiguard.facts.node.resolution import NodeFacts, Outcome, Resolution, node_facts
 from aiguard.findings import Category, Severity
 from aiguard.lint.rule import FileRule, Flag, Pass, Scope
+from aiguard.memo import MemoKey
 from aiguard.source import SourceError
 from aiguard_rules._shared.script_imports import IMPORT_INTEREST, new_imports
 from aiguard_rules.dependency_hygiene._script_usage import UsageIndex, mentions, usage_index
@@ -164,6 +165,14 @@ def one_edit_apart(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
+_MANIFEST: MemoKey[PackageJson] = MemoKey("dependency-hygiene: the parsed package.json")
+
+
+_LOCKED_BINS: MemoKey[dict[str, tuple[str, ...]]] = MemoKey(
+    "aiguard_rules.dependency_hygiene.locked_bins"
+)
+
+
 class PackageJsonRule(FileRule):
     """A package.json rule that compares the dependency lists before and after the change."""
 
@@ -177,7 +186,7 @@ class PackageJsonRule(FileRule):
         after_source, before_source = self.after, self.before
         try:
             after = after_source.memo(
-                "npm.manifest", lambda: parse_package_json(self.path, after_source.text)
+                _MANIFEST, lambda: parse_package_json(self.path, after_source.text)
             )
         except JsonError as exc:
             raise SourceError(f"package.json is not valid JSON: {exc}") from None
@@ -185,7 +194,7 @@ class PackageJsonRule(FileRule):
             return after, None
         try:
             before = before_source.memo(
-                "npm.manifest",
+                _MANIFEST,
                 lambda: parse_package_json(before_source.path, before_source.text),
             )
             return after, before
@@ -336,7 +345,7 @@ class UnusedJsDependency(PackageJsonRule):
         what a script calls when the package is renamed but not installed here."""
         lock = posixpath.join(posixpath.dirname(self.path), "package-lock.json")
         return self.project.memo(
-            f"aiguard_rules.dependency_hygiene.locked_bins:{lock}",
+            _LOCKED_BINS.at(lock),
             lambda: _read_locked_bins(self.project.read_text(lock)),
         )
 

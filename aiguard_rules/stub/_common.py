@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 from aiguard_rules._shared import script_syntax as ts
 
 if TYPE_CHECKING:
     pass
-
-
-def code(text: str) -> str:
-    """An example's source, written indented in the rule class."""
-    return textwrap.dedent(text).lstrip("\n")
 
 
 def is_placeholder_constant(value: object) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aiguard.memo import MemoKey
 from aiguard.source import TREE_SITTER_LANGUAGES, Source, SourceError, language_of
 from aiguard_rules._shared import script_syntax as ts
 
@@ -143,8 +144,8 @@ class ClassIndex:
 
     def _methods_of(self, path: str) -> dict[str, frozenset[str]]:
         if path not in self._methods:
-            text = self._project.read_text(path) or ""
-            classes = _python_classes(text) if self._python else _js_classes(path, text)
+            source = self._project.source(path) or Source(path, "")
+            classes = _python_classes(source) if self._python else _js_classes(source)
             found: dict[str, frozenset[str]] = {}
             for facts in classes:
                 found[facts.name] = found.get(facts.name, frozenset()) | facts.methods
@@ -152,18 +153,22 @@ class ClassIndex:
         return self._methods[path]
 
 
+_PYTHON_CLASSES: MemoKey[ClassIndex] = MemoKey("stub: the Python class index")
+_JS_CLASSES: MemoKey[ClassIndex] = MemoKey("stub: the JS/TS class index")
+
+
 def python_class_index(project: Project) -> ClassIndex:
-    return project.memo("stub:python-class-index", lambda: ClassIndex(project, python=True))
+    return project.memo(_PYTHON_CLASSES, lambda: ClassIndex(project, python=True))
 
 
 def js_class_index(project: Project) -> ClassIndex:
-    return project.memo("stub:js-class-index", lambda: ClassIndex(project, python=False))
+    return project.memo(_JS_CLASSES, lambda: ClassIndex(project, python=False))
 
 
-def _python_classes(text: str) -> Iterator[ClassFacts]:
+def _python_classes(source: Source) -> Iterator[ClassFacts]:
     try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = source.python_ast
+    except SourceError:
         # An unparsable file defines no subclass we could see; its own change is reported as a
         # parse error when it is checked.
         return
@@ -188,9 +193,9 @@ def _last_name(node: ast.expr) -> str | None:
     return None
 
 
-def _js_classes(path: str, text: str) -> Iterator[ClassFacts]:
+def _js_classes(source: Source) -> Iterator[ClassFacts]:
     try:
-        root = Source(path, text).tree.root_node
+        root = source.tree.root_node
     except SourceError:
         return  # as for Python: a file that does not parse shows no subclass
     from aiguard.lint.walk_script import nodes_of

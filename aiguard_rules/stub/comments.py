@@ -13,7 +13,6 @@ from aiguard_rules.stub._text import (
 
 if TYPE_CHECKING:
     pass
-from aiguard_rules.stub._common import code
 
 # -- AIG402 ------------------------------------------------------------------------------------
 
@@ -46,11 +45,11 @@ class PlaceholderComment(FileRule):
     tags = ("stub", "comments")
     examples: ClassVar[tuple[Example, ...]] = (
         Flag(
-            code("""
+            """
             def verify(token):
                 # In a real implementation we would check the signature.
                 return True
-            """),
+            """,
             line=2,
             message="In a real implementation",
         ),
@@ -67,13 +66,13 @@ class PlaceholderComment(FileRule):
             path="src/tax.ts",
         ),
         Flag(
-            code("""
+            """
             /**
              * Sends the email.
              * In production, you would queue it.
              */
             function send() {}
-            """),
+            """,
             line=3,
             path="src/mail.js",
         ),

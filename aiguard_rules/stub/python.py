@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from aiguard.findings import Category, Severity
 from aiguard.lint.rule import Example, FileContext, Flag, Pass, PythonRule, Scope
+from aiguard.memo import MemoKey
 from aiguard.source import SourceError
 from aiguard_rules._shared.python_syntax import (
     base_names,
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
     import libcst
 
     from aiguard.source import Source
-from aiguard_rules.stub._common import code, is_placeholder_constant
+from aiguard_rules.stub._common import is_placeholder_constant
 
+_BODIES: MemoKey[dict[tuple[str, str], set[str]]] = MemoKey("aiguard_rules.stub.bodies")
 _EXEMPT_DECORATORS = frozenset(
     {
         "abstractmethod",
@@ -98,19 +100,19 @@ class PythonStubBody(PythonRule):
         Flag("def parse(text):\n    pass\n", line=2, message="only passes"),
         Flag('def parse(text):\n    """Parse the config file."""\n    ...\n', line=3),
         Flag(
-            code("""
+            """
             class Exporter:
                 def export(self, rows):
                     raise NotImplementedError
-            """),
+            """,
             line=3,
         ),
         Flag(
-            code("""
+            """
             def fetch_user(user_id: int) -> dict:
                 # TODO: call the API
                 return {}
-            """),
+            """,
             line=3,
         ),
         Flag("def load(path):\n    return None  # placeholder\n", line=2),
@@ -123,7 +125,7 @@ class PythonStubBody(PythonRule):
             line=2,
         ),
         Pass(
-            code("""
+            """
             from abc import ABC, abstractmethod
 
             class Store(ABC):
@@ -133,10 +135,10 @@ class PythonStubBody(PythonRule):
 
                 def describe(self):
                     pass
-            """)
+            """
         ),
         Pass(
-            code("""
+            """
             from typing import Protocol, overload
 
             class Reader(Protocol):
@@ -148,22 +150,22 @@ class PythonStubBody(PythonRule):
             def get(x: str) -> str: ...
             def get(x):
                 return x
-            """)
+            """
         ),
         Pass("def parse(text: str) -> dict: ...\n", path="parser.pyi"),
         # A base-class method that the subclasses in the repository override.
         Pass(
-            code("""
+            """
             class Exporter:
                 def export(self, rows):
                     raise NotImplementedError
 
                 def on_start(self):
                     pass
-            """),
+            """,
             path="pkg/base.py",
             files={
-                "pkg/csv.py": code("""
+                "pkg/csv.py": """
                 from pkg.base import Exporter
 
                 class CsvExporter(Exporter):
@@ -172,18 +174,18 @@ class PythonStubBody(PythonRule):
 
                     def on_start(self):
                         log("start")
-                """)
+                """
             },
         ),
         Pass(
-            code("""
+            """
             class Plugin:
                 def run(self):
                     raise NotImplementedError("subclasses must implement run()")
-            """)
+            """
         ),
         Pass(
-            code("""
+            """
             def handle_sigpipe(signum, frame):
                 # Nothing to do: the reader went away and we exit on the next write.
                 pass
@@ -204,13 +206,13 @@ class PythonStubBody(PythonRule):
                     pass
 
                 return observe(path, on_change)
-            """)
+            """
         ),
         Pass("def version():\n    return None\n"),
         Pass("def timeout():\n    # TODO: read it from the settings\n    return 30\n"),
         # Conditional definitions: platform and optional-dependency fallbacks.
         Pass(
-            code("""
+            """
             import sys
 
             if sys.platform == "win32":
@@ -225,20 +227,20 @@ class PythonStubBody(PythonRule):
             except ImportError:
                 def autocomplete(parser):
                     pass
-            """)
+            """
         ),
         # A hook specification: its docstring is the documentation of the interface.
         Pass(
-            code("""
+            """
             def on_startup(config):
                 \"\"\"Called once the configuration is read.
 
                 :param config: the parsed configuration.
                 \"\"\"
-            """)
+            """
         ),
         Pass(
-            code("""
+            """
             class ReadOnlyDatabase(Database):
                 def save(self, key, value):
                     pass
@@ -246,33 +248,33 @@ class PythonStubBody(PythonRule):
             class NoCapture(Capture):
                 def resume(self):
                     pass
-            """)
+            """
         ),
         # A no-op override of a library class's hook: a note.
         Flag(
-            code("""
+            """
             from http.server import BaseHTTPRequestHandler
 
             class QuietHandler(BaseHTTPRequestHandler):
                 def log_message(self, format, *args):
                     pass
-            """),
+            """,
             line=5,
             severity=Severity.NOTE,
             message="hook of `BaseHTTPRequestHandler`",
         ),
         # The no-op existed before the change; only its signature changed.
         Pass(
-            code("""
+            """
             class MemoryStore(Store):
                 def clear_expired(self, now=None):
                     pass
-            """),
-            before=code("""
+            """,
+            before="""
             class MemoryStore(Store):
                 def clear_expired(self):
                     pass
-            """),
+            """,
         ),
         # The stub existed before the change; only another line changed.
         Pass(
@@ -396,7 +398,7 @@ class PythonStubBody(PythonRule):
         if before is None or before.language != "python":
             return False
         try:
-            old = before.memo("aiguard_rules.stub.bodies", lambda: _bodies(before))
+            old = before.memo(_BODIES, lambda: _bodies(before))
         except SourceError:
             return False
         key = (owner.name.value if owner is not None else "", node.name.value)
@@ -562,23 +564,23 @@ class PythonErrorHidingHandler(PythonRule):
         Flag("try:\n    save()\nexcept Exception:\n    pass\n", line=3),
         Flag("try:\n    save()\nexcept:\n    pass\n", line=3, message="bare `except:`"),
         Flag(
-            code("""
+            """
             for row in rows:
                 try:
                     handle(row)
                 except (ValueError, Exception) as exc:
                     continue
-            """),
+            """,
             line=4,
         ),
         Flag(
-            code("""
+            """
             def load(path):
                 try:
                     return read(path)
                 except BaseException:
                     return None
-            """),
+            """,
             line=4,
         ),
         Flag(
@@ -592,14 +594,14 @@ class PythonErrorHidingHandler(PythonRule):
             line=4,
         ),
         Flag(
-            code("""
+            """
             def save(conn, rows):
                 conn.write(rows)
                 try:
                     conn.close()
                 except Exception:
                     pass
-            """),
+            """,
             line=5,
             severity=Severity.NOTE,
             message="clean-up",
@@ -612,29 +614,29 @@ class PythonErrorHidingHandler(PythonRule):
         ),
         Pass("try:\n    os.remove(tmp)\nexcept FileNotFoundError:\n    pass\n"),
         Pass(
-            code("""
+            """
             def main():
                 try:
                     run()
                 except (KeyboardInterrupt, BrokenPipeError):
                     # The user stopped us or closed the pipe: exit quietly.
                     pass
-            """)
+            """
         ),
         Pass("try:\n    import ujson as json\nexcept ImportError:\n    import json\n"),
         Pass("try:\n    save()\nexcept Exception:\n    log.exception('save failed')\n    raise\n"),
         Pass(
-            code("""
+            """
             try:
                 telemetry.send(event)
             except Exception:  # best effort: telemetry must never break the command
                 pass
-            """)
+            """
         ),
         Pass("from contextlib import suppress\n\nwith suppress(OSError):\n    os.remove(tmp)\n"),
         Pass("try:\n    v = int(s)\nexcept Exception:\n    return False\n"),
         Pass(
-            code("""
+            """
             def user_agent():
                 data = {"python": python_version()}
                 # If rustc is broken for any reason, report without its version.
@@ -643,17 +645,17 @@ class PythonErrorHidingHandler(PythonRule):
                 except Exception:
                     pass
                 return data
-            """)
+            """
         ),
         Pass(
-            code("""
+            """
             class Stream:
                 def __del__(self):
                     try:
                         self.close()
                     except Exception:
                         pass
-            """)
+            """
         ),
     )
 

@@ -19,7 +19,7 @@ from aiguard_rules.stub._text import (
 
 if TYPE_CHECKING:
     import tree_sitter
-from aiguard_rules.stub._common import code, is_placeholder_constant
+from aiguard_rules.stub._common import is_placeholder_constant
 
 
 def _comments_between(comments: tuple[Comment, ...], first: int, last: int) -> list[Comment]:
@@ -85,16 +85,16 @@ class JsStubBody(ScriptRule):
         ),
         Flag("// TODO: sync with the server\nexport function sync() {}\n", line=2),
         Flag(
-            code("""
+            """
             export const load = async (url: string) => {
               throw new Error("not yet implemented: load");
             };
-            """),
+            """,
             line=2,
             path="src/load.ts",
         ),
         Pass(
-            code("""
+            """
             declare function fetchAll(): Promise<void>;
             interface Store {
               get(key: string): string;
@@ -110,7 +110,7 @@ class JsStubBody(ScriptRule):
             export function f(a: any): any {
               return a;
             }
-            """),
+            """,
             path="src/types.ts",
         ),
         Pass("button.onclick = () => {};\nconst noop = function () {};\n"),
@@ -251,13 +251,13 @@ class JsErrorHidingHandler(ScriptRule):
         Flag("const user = await api.get(id)\n  .catch(() => null);\n", line=2, path="src/a.ts"),
         Flag("load().catch(function (err) { return undefined; });\n", line=1),
         Pass(
-            code("""
+            """
             try {
               localStorage.setItem(k, v);
             } catch {
               // Safari private mode throws; storage is optional here.
             }
-            """)
+            """
         ),
         Pass("try {\n  save();\n} catch (e) {\n  logger.error(e);\n}\n"),
         Pass("fetchUser(id).catch((e) => report(e));\n"),

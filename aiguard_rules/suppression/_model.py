@@ -6,11 +6,15 @@ import enum
 import re
 from dataclasses import dataclass
 
+from aiguard.memo import MemoKey
 from aiguard.source import Comment, Source
 
 # Languages whose comments may carry a directive of some tool this module knows.
 PYTHON = frozenset({"python"})
 SCRIPT = frozenset({"javascript", "typescript"})
+
+
+_FIRST_CODE_LINE: MemoKey[int] = MemoKey("suppression: the first line of code")
 
 
 class Weight(enum.Enum):
@@ -85,7 +89,7 @@ class Ctx:
     def only_comments_above(self) -> bool:
         """Nothing but blank lines and `#` comments (shebang, encoding) before this comment."""
         return self.standalone and self.comment.line <= self.source.memo(
-            "aiguard_rules.directives.first_code_line", lambda: _first_code_line(self.source)
+            _FIRST_CODE_LINE, lambda: _first_code_line(self.source)
         )
 
     def comment_above(self) -> str:

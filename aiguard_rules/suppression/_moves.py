@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from aiguard.memo import MemoKey
 from aiguard.source import Source, SourceError, language_of
 from aiguard_rules.suppression._parse import DIRECTIVE_LANGUAGES, parse
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from aiguard_rules.suppression._model import Silencer, Weight
 
 MovedKey = tuple[tuple[str, str, "Weight"], str]
-_MOVED = "aiguard_rules.suppression.moved_out"
+_MOVED: MemoKey[dict[str, Counter[MovedKey]]] = MemoKey("aiguard_rules.suppression.moved_out")
 
 
 def moved_key(source: Source, silencer: Silencer) -> MovedKey:

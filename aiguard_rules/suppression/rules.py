@@ -8,12 +8,18 @@ from typing import ClassVar
 from aiguard.findings import Category, Severity
 from aiguard.lint import suppressions
 from aiguard.lint.rule import FileRule, Flag, Pass
+from aiguard.memo import MemoKey
 from aiguard.source import Comment
 from aiguard_rules.suppression._model import Silencer, Weight
 from aiguard_rules.suppression._moves import not_moved
 from aiguard_rules.suppression._parse import DIRECTIVE_LANGUAGES, INTEREST, introduced
 
 _REASON_LIMIT = 80
+
+
+_INTRODUCED: MemoKey[tuple[Silencer, ...]] = MemoKey(
+    "suppression: the silencers the change introduced"
+)
 
 
 class _DirectiveRule(FileRule):
@@ -26,7 +32,7 @@ class _DirectiveRule(FileRule):
 
     def check(self) -> None:
         found = self.after.memo(
-            "aiguard_rules.suppression.introduced",
+            _INTRODUCED,
             lambda: not_moved(
                 self.project,
                 self.after,

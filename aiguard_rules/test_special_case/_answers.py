@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aiguard.memo import MemoKey
 from aiguard.source import TREE_SITTER_LANGUAGES, Source, SourceError, language_of
 from aiguard_rules._shared import script_syntax as ts
 
@@ -96,16 +97,16 @@ class Index:
     def __init__(self, project: Project, python: bool) -> None:
         self._project = project
         self._python = python
-        self._pending: dict[str, str] = {}  # test files not parsed yet: path -> text
+        self._pending: dict[str, Source] = {}  # test files not read for answers yet
         self._found: dict[str, list[Expectation]] = {}
         self._texts_read = False
 
     def get(self, name: str) -> Sequence[Expectation]:
         if not self._texts_read:
             self._read_texts()
-        for path in [p for p, text in self._pending.items() if name in text]:
-            text = self._pending.pop(path)
-            found = _python_file(path, text) if self._python else _js_file(path, text)
+        for path in [p for p, source in self._pending.items() if name in source.text]:
+            source = self._pending.pop(path)
+            found = _python_file(source) if self._python else _js_file(source)
             for expectation in found:
                 self._found.setdefault(expectation.function, []).append(expectation)
         return self._found.get(name, ())
@@ -117,19 +118,23 @@ class Index:
             wanted = language == "python" if self._python else language in TREE_SITTER_LANGUAGES
             if not wanted or path.endswith(".pyi") or not self._project.is_test(path):
                 continue
-            text = self._project.read_text(path)
-            if text is not None:
-                self._pending[path] = text
+            source = self._project.source(path)
+            if source is not None:
+                self._pending[path] = source
+
+
+_PYTHON_ANSWERS: MemoKey[Index] = MemoKey("test-special-case: Python test answers")
+_JS_ANSWERS: MemoKey[Index] = MemoKey("test-special-case: JS/TS test answers")
 
 
 def python_index(project: Project) -> Index:
     """The literal expectations of the project's Python tests."""
-    return project.memo("test-special-case:python-answers", lambda: Index(project, python=True))
+    return project.memo(_PYTHON_ANSWERS, lambda: Index(project, python=True))
 
 
 def js_index(project: Project) -> Index:
     """The literal expectations of the project's JavaScript/TypeScript tests."""
-    return project.memo("test-special-case:js-answers", lambda: Index(project, python=False))
+    return project.memo(_JS_ANSWERS, lambda: Index(project, python=False))
 
 
 # -- Python tests -------------------------------------------------------------------------------
@@ -147,10 +152,11 @@ class _Template:
     line: int
 
 
-def _python_file(path: str, text: str) -> list[Expectation]:
+def _python_file(source: Source) -> list[Expectation]:
+    path = source.path
     try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = source.python_ast
+    except SourceError:
         # A test file that does not parse pins no answers; the file itself is reported as a
         # parse error when a change touches it.
         return []
@@ -369,8 +375,8 @@ def js_key(value: object) -> Key | None:
     return None
 
 
-def _js_file(path: str, text: str) -> list[Expectation]:
-    source = Source(path, text)
+def _js_file(source: Source) -> list[Expectation]:
+    path = source.path
     try:
         root = source.tree.root_node
     except SourceError:

@@ -4,7 +4,6 @@ branch facts."""
 from __future__ import annotations
 
 import posixpath
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,11 +17,6 @@ from aiguard_rules.test_special_case._answers import (
 
 if TYPE_CHECKING:
     pass
-
-
-def code(text: str) -> str:
-    """An example's source, written indented in the rule class."""
-    return textwrap.dedent(text).lstrip("\n")
 
 
 # -- which files are configuration --------------------------------------------------------------

@@ -24,7 +24,6 @@ from aiguard_rules.test_special_case._common import (
     TEST_VALUES,
     Branch,
     FunctionFacts,
-    code,
     hardcoded_message,
     is_config_module,
 )
@@ -118,25 +117,25 @@ class PythonTestRunnerDetection(PythonRule):
     tags = ("python", "tests")
     examples: ClassVar[tuple[Example, ...]] = (
         Flag(
-            code("""
+            """
             import sys
 
             def now():
                 if "pytest" in sys.modules:
                     return 0
                 return clock()
-            """),
+            """,
             line=4,
         ),
         Flag(
-            code("""
+            """
             import os
 
             def send(msg):
                 if os.environ.get("PYTEST_CURRENT_TEST"):
                     return
                 smtp.send(msg)
-            """),
+            """,
             line=4,
         ),
         Flag('import os\n\nDEBUG_DB = os.getenv("TESTING") == "1"\n', line=3, path="app/db.py"),
@@ -148,7 +147,7 @@ class PythonTestRunnerDetection(PythonRule):
         Flag('import sys\n\nUNDER_PYTEST = "pytest" in sys.argv[0]\n', line=3),
         Flag('import sys\n\nok = any("pytest" in arg for arg in sys.argv)\n', line=3),
         Flag(
-            code("""
+            """
             import inspect
 
             def charge(card):
@@ -156,7 +155,7 @@ class PythonTestRunnerDetection(PythonRule):
                 if any("test_" in c for c in callers):
                     return True
                 return gateway.charge(card)
-            """),
+            """,
             line=4,
         ),
         Flag(
@@ -165,11 +164,11 @@ class PythonTestRunnerDetection(PythonRule):
             path="myapp/settings.py",
         ),
         Pass(
-            code("""
+            """
             import os
 
             DATABASE_URL = "sqlite://" if os.environ.get("TESTING") else os.environ["DATABASE_URL"]
-            """),
+            """,
             path="myapp/settings.py",
         ),
         Pass(
@@ -194,14 +193,14 @@ class PythonTestRunnerDetection(PythonRule):
             'import pytest\nimport sys\n\nX = "xdist" in sys.modules or "pytest" in sys.modules\n'
         ),
         Pass(
-            code("""
+            """
             import sys
 
             def warn(message):
                 \"\"\"Warn from the caller's frame (used by the test helpers too).\"\"\"
                 frame = sys._getframe(1)
                 log(message, frame.f_code.co_filename)
-            """)
+            """
         ),
         Pass('"""Run under pytest: it sets PYTEST_CURRENT_TEST."""\nMESSAGE = "sys.modules"\n'),
     )
@@ -436,18 +435,18 @@ def _comprehension_iters(for_in: libcst.CompFor) -> Iterator[libcst.BaseExpressi
         current = current.inner_for_in
 
 
-_FACTORIAL_TEST = code("""
+_FACTORIAL_TEST = """
 from mathlib import factorial
 
 def test_factorial():
     assert factorial(7) == 5040
-""")
-_HARDCODED_FACTORIAL = code("""
+"""
+_HARDCODED_FACTORIAL = """
 def factorial(n):
     if n == 7:
         return 5040
     return n * factorial(n - 1) if n else 1
-""")
+"""
 
 
 class PythonHardcodedTestAnswer(PythonRule):
@@ -489,24 +488,24 @@ class PythonHardcodedTestAnswer(PythonRule):
             files={"tests/test_mathlib.py": _FACTORIAL_TEST},
         ),
         Flag(
-            code("""
+            """
             def is_valid(email):
                 if email == "test@example.com":
                     return True
                 return EMAIL.fullmatch(email) is not None
-            """),
+            """,
             line=2,
             path="app/validate.py",
             files={
-                "tests/test_validate.py": code("""
+                "tests/test_validate.py": """
                 class TestValid(unittest.TestCase):
                     def test_ok(self):
                         self.assertEqual(is_valid("test@example.com"), True)
-                """)
+                """
             },
         ),
         Flag(
-            code("""
+            """
             class Pricing:
                 def total(self, qty, price):
                     if qty == 3 and price == 10:
@@ -514,18 +513,18 @@ class PythonHardcodedTestAnswer(PythonRule):
                     else:
                         result = qty * price * self.rate
                     return result
-            """),
+            """,
             line=3,
             path="shop/pricing.py",
             files={
-                "tests/test_pricing.py": code("""
+                "tests/test_pricing.py": """
                 import pytest
 
                 @pytest.mark.parametrize("q, p, want", [(3, 10, 27), (1, 5, 5)])
                 def test_total(q, p, want):
                     result = Pricing().total(q, p)
                     assert result == want
-                """)
+                """
             },
         ),
         Flag(
@@ -548,7 +547,7 @@ class PythonHardcodedTestAnswer(PythonRule):
         ),
         # A lookup table tested entry by entry.
         Pass(
-            code("""
+            """
             def symbol(code):
                 if code == "USD":
                     return "$"
@@ -557,7 +556,7 @@ class PythonHardcodedTestAnswer(PythonRule):
                 if code == "GBP":
                     return "£"
                 return lookup(code)
-            """),
+            """,
             path="money.py",
             files={"tests/test_money.py": "def test_usd():\n    assert symbol('USD') == '$'\n"},
         ),

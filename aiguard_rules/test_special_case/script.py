@@ -25,7 +25,6 @@ from aiguard_rules.test_special_case._common import (
     TEST_VALUES,
     Branch,
     FunctionFacts,
-    code,
     hardcoded_message,
     is_config_module,
 )
@@ -83,24 +82,24 @@ class JsTestRunnerDetection(ScriptRule):
     tags = ("javascript", "typescript", "tests")
     examples: ClassVar[tuple[Example, ...]] = (
         Flag(
-            code("""
+            """
             export function now() {
               if (process.env.NODE_ENV === "test") return 0;
               return Date.now();
             }
-            """),
+            """,
             line=2,
         ),
         Flag("const fast = process.env.JEST_WORKER_ID !== undefined;\n", line=1),
         Flag("export const retries = process.env.VITEST ? 0 : 3;\n", line=1, path="src/client.ts"),
         Flag('if (typeof jest !== "undefined") {\n  module.exports = fake;\n}\n', line=1),
         Flag(
-            code("""
+            """
             export function f() {
               if (import.meta.vitest) return 42;
               return compute();
             }
-            """),
+            """,
             line=2,
             path="src/f.ts",
         ),
@@ -110,24 +109,24 @@ class JsTestRunnerDetection(ScriptRule):
         ),
         Flag('const workerId = process.env["JEST_WORKER_ID"];\n', line=1, path="src/config/db.js"),
         Pass(
-            code("""
+            """
             module.exports = {
               testEnvironment: process.env.NODE_ENV === "test" ? "node" : "jsdom",
             };
-            """),
+            """,
             path="jest.config.js",
         ),
         Pass("export default { test: { threads: !process.env.VITEST } };\n", path="vite.config.ts"),
         Pass(
-            code("""
+            """
             export const dbUrl =
               process.env.NODE_ENV === "test" ? "sqlite::memory:" : process.env.DB_URL;
-            """),
+            """,
             path="src/config/database.js",
         ),
         Pass('if (process.env.NODE_ENV !== "production") {\n  console.debug("dev build");\n}\n'),
         Pass(
-            code("""
+            """
             export function add(a, b) {
               return a + b;
             }
@@ -138,7 +137,7 @@ class JsTestRunnerDetection(ScriptRule):
                 expect(add(1, 2)).toBe(3);
               });
             }
-            """),
+            """,
             path="src/add.ts",
         ),
         Pass('const isBrowser = typeof window !== "undefined";\n'),
@@ -302,19 +301,19 @@ def _declares_tests(block: tree_sitter.Node, path: str) -> bool:
     return any(ts.text(func).split(".")[0] in _TEST_BLOCK_CALLS for func in functions)
 
 
-_VALIDATE_TEST = code("""
+_VALIDATE_TEST = """
 import { validate } from "./validate";
 
 test("ok", () => {
   expect(validate("test@example.com")).toBe(true);
 });
-""")
-_HARDCODED_VALIDATE = code("""
+"""
+_HARDCODED_VALIDATE = """
 export function validate(email) {
   if (email === "test@example.com") return true;
   return EMAIL.test(email);
 }
-""")
+"""
 
 
 class JsHardcodedTestAnswer(ScriptRule):
@@ -349,42 +348,42 @@ class JsHardcodedTestAnswer(ScriptRule):
             message="src/validate.test.js:4",
         ),
         Flag(
-            code("""
+            """
             export const factorial = (n: number): number => {
               if (n === 7) {
                 return 5040;
               }
               return n <= 1 ? 1 : n * factorial(n - 1);
             };
-            """),
+            """,
             line=2,
             path="src/math.ts",
             files={
-                "src/__tests__/math.ts": code("""
+                "src/__tests__/math.ts": """
                 test.each([[7, 5040], [3, 6]])("f(%i)", (n, want) => {
                   const got = factorial(n);
                   expect(got).toEqual(want);
                 });
-                """)
+                """
             },
         ),
         Flag(
-            code("""
+            """
             class Cart {
               total(qty) {
                 return qty == 3 ? 27 : qty * this.price;
               }
             }
-            """),
+            """,
             line=3,
             path="lib/cart.js",
             files={
-                "test/cart.spec.js": code("""
+                "test/cart.spec.js": """
                 const assert = require("assert");
                 it("totals", () => {
                   assert.strictEqual(new Cart().total(3), 27);
                 });
-                """)
+                """
             },
         ),
         # A base case is not an answer.
@@ -403,14 +402,14 @@ class JsHardcodedTestAnswer(ScriptRule):
         ),
         # A lookup table tested entry by entry.
         Pass(
-            code("""
+            """
             export function color(name) {
               if (name === "red") return "#f00";
               if (name === "green") return "#0f0";
               if (name === "blue") return "#00f";
               return parse(name);
             }
-            """),
+            """,
             path="src/color.js",
             files={"src/color.test.js": "test('red', () => expect(color('red')).toBe('#f00'));\n"},
         ),

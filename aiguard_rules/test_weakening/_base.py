@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from aiguard.findings import Category, Severity
 from aiguard.lint.rule import FileRule, Scope
+from aiguard.memo import MemoKey
 from aiguard.source import SourceError
 
 if TYPE_CHECKING:
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from aiguard_rules.test_weakening._model import FileFacts, Marker
 
 LANGUAGES = frozenset({"python", "javascript", "typescript"})
-FACTS_KEY = "aiguard_rules.weakened_tests.facts"
+_FACTS: MemoKey[FileFacts] = MemoKey("test-weakening: the tests of a file")
 
 
 def read_facts(source: Source) -> FileFacts:
@@ -21,10 +22,10 @@ def read_facts(source: Source) -> FileFacts:
     if source.language == "python":
         from aiguard_rules.test_weakening._python import read_python
 
-        return source.memo(FACTS_KEY, lambda: read_python(source))
+        return source.memo(_FACTS, lambda: read_python(source))
     from aiguard_rules.test_weakening._script import read_script
 
-    return source.memo(FACTS_KEY, lambda: read_script(source))
+    return source.memo(_FACTS, lambda: read_script(source))
 
 
 class WeakeningRule(FileRule):

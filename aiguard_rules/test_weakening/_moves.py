@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from aiguard.memo import MemoKey
 from aiguard.source import Source, SourceError, language_of
 from aiguard_rules.test_weakening._base import LANGUAGES, read_facts
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from aiguard.project import Project
     from aiguard_rules.test_weakening._model import FileFacts, Marker
 
-_MOVED = "aiguard_rules.weakened_tests.moved_out"
+_MOVED: MemoKey[dict[str, Lost]] = MemoKey("aiguard_rules.weakened_tests.moved_out")
 
 
 @dataclass

@@ -10,16 +10,24 @@ import posixpath
 import re
 from collections import defaultdict
 
+from aiguard.memo import MemoKey
 from aiguard.project import Project
 from aiguard.source import language_of
 from aiguard_rules.test_weakening._model import Target
+
+_FILES_BY_NAME: MemoKey[dict[str, list[str]]] = MemoKey(
+    "test-weakening: project files by base name"
+)
+
+
+_REMOVED_WORDS: MemoKey[frozenset[str]] = MemoKey("aiguard_rules.weakened_tests.removed_words")
 
 
 def resolve(project: Project, target: Target) -> str | None:
     """The project file an import names, or None when it names none (stdlib, third party)."""
     if not target.suffix:
         return next((p for p in target.paths if project.read_text(p) is not None), None)
-    by_name = project.memo("aiguard_rules.weakened_tests.files_by_name", lambda: _by_name(project))
+    by_name = project.memo(_FILES_BY_NAME, lambda: _by_name(project))
     for wanted in target.paths:
         found = [
             p
@@ -66,12 +74,13 @@ _PYTHON_TEST_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(test\w*)", re.M
 _SCRIPT_TEST_CALL = re.compile(r"\b(?:it|test|specify)(?:\.\w+)*\s*\(\s*(['\"`])(.*?)\1")
 
 
+_TEST_NAMES: MemoKey[dict[str, set[str]]] = MemoKey("test-weakening: test names by language family")
+
+
 def test_names_elsewhere(project: Project, name: str, language: str, here: str) -> bool:
     """Whether a test named `name` exists in another test file of the project (it moved)."""
     family = "python" if language == "python" else "script"
-    index = project.memo(
-        f"aiguard_rules.weakened_tests.test_names.{family}", lambda: _test_names(project, family)
-    )
+    index = project.memo(_TEST_NAMES.at(family), lambda: _test_names(project, family))
     return any(path != here for path in index.get(name, ()))
 
 
@@ -142,9 +151,7 @@ def removed_production_words(project: Project) -> frozenset[str]:
     file has it after (a parameter, an attribute, a function, an error message removed or
     renamed): a test that exercised it followed a deliberate production change.
     """
-    return project.memo(
-        "aiguard_rules.weakened_tests.removed_words", lambda: _removed_words(project)
-    )
+    return project.memo(_REMOVED_WORDS, lambda: _removed_words(project))
 
 
 def _removed_words(project: Project) -> frozenset[str]:

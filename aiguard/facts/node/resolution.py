@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aiguard.memo import MemoKey
+
 if TYPE_CHECKING:
     from aiguard.project import Project
 from aiguard.facts.node.files import FileView, join, parent_dirs
@@ -141,9 +143,12 @@ def _framework_alias(chain: Sequence[PackageJson], spec: str) -> str | None:
 _ALIAS_CONFIG_DIRS = ("", "config", "configs", "build", "tools", ".storybook")
 
 
+_NODE_FACTS: MemoKey[NodeFacts] = MemoKey("Node/TypeScript resolution facts")
+
+
 def node_facts(project: Project) -> NodeFacts:
     """The run's NodeFacts (one per project, built lazily)."""
-    return project.memo("node.facts", lambda: NodeFacts(project))
+    return project.memo(_NODE_FACTS, lambda: NodeFacts(project))
 
 
 class NodeFacts:

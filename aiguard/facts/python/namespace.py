@@ -80,9 +80,17 @@ def read_namespace(source: str) -> RawNamespace:
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        return RawNamespace(
-            frozenset(), frozenset(), (), f"cannot be parsed ({type(exc).__name__})"
-        )
+        return unparsable_namespace(type(exc).__name__)
+    return namespace_of_tree(tree)
+
+
+def unparsable_namespace(why: str) -> RawNamespace:
+    """The namespace of a module whose source does not parse: dynamic, nothing known."""
+    return RawNamespace(frozenset(), frozenset(), (), f"cannot be parsed ({why})")
+
+
+def namespace_of_tree(tree: ast.Module) -> RawNamespace:
+    """`read_namespace` for a module already parsed (a project file's shared `python_ast`)."""
     collector = _Collector()
     try:
         collector.statements(tree.body)
@@ -111,6 +119,12 @@ class _Collector:
             self.statement(node)
 
     def statement(self, node: ast.stmt) -> None:
+        """Record the names one module-level statement binds (in any branch it may take)."""
+        if not (self._binding(node) or self._compound(node)):
+            self._other(node)
+
+    def _binding(self, node: ast.stmt) -> bool:
+        """Definitions, assignments and imports; False when `node` is none of them."""
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.names.add(node.name)
             if not isinstance(node, ast.ClassDef):
@@ -135,7 +149,13 @@ class _Collector:
                     self.stars.append((node.module or "", node.level))
                 else:
                     self.names.add(alias.asname or alias.name)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
+        else:
+            return False
+        return True
+
+    def _compound(self, node: ast.stmt) -> bool:
+        """Loops, branches, with, try and match: every body counts; False for other nodes."""
+        if isinstance(node, (ast.For, ast.AsyncFor)):
             self._target(node.target)
             self.statements(node.body)
             self.statements(node.orelse)
@@ -151,14 +171,23 @@ class _Collector:
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             self._try(node)
         elif isinstance(node, ast.Match):
-            for case in node.cases:
-                for sub in ast.walk(case.pattern):
-                    if isinstance(sub, (ast.MatchAs, ast.MatchStar)) and sub.name:
-                        self.names.add(sub.name)
-                    elif isinstance(sub, ast.MatchMapping) and sub.rest:
-                        self.names.add(sub.rest)
-                self.statements(case.body)
-        elif type(node).__name__ == "TypeAlias":
+            self._match(node)
+        else:
+            return False
+        return True
+
+    def _match(self, node: ast.Match) -> None:
+        for case in node.cases:
+            for sub in ast.walk(case.pattern):
+                if isinstance(sub, (ast.MatchAs, ast.MatchStar)) and sub.name:
+                    self.names.add(sub.name)
+                elif isinstance(sub, ast.MatchMapping) and sub.rest:
+                    self.names.add(sub.rest)
+            self.statements(case.body)
+
+    def _other(self, node: ast.stmt) -> None:
+        """Type aliases, `__all__.extend(...)`, walrus expressions and `global` statements."""
+        if type(node).__name__ == "TypeAlias":
             alias_name = getattr(node, "name", None)
             if isinstance(alias_name, ast.Name):
                 self.names.add(alias_name.id)
