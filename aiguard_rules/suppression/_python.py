@@ -245,7 +245,8 @@ def _noqa_hits(ctx: Ctx) -> Iterator[Hit]:
         codes = codes_of((m.group("codes") or "").replace(",", " "))
         spaced = (m.group("colon") or ":")[0].isspace()
         if codes and spaced:
-            # flake8 wants the colon right after `noqa`: it reads `# noqa : E501` as blanket.
+            # flake8 wants the colon right after the noqa word; with a space before it, flake8
+            # reads the directive as a blanket one.
             effect = "silences every flake8 violation on this line (flake8 reads it as blanket)"
             hint = f"write the colon right after noqa: # noqa: {code_list(codes)}"
             yield Hit(m.start(), m.end(), "ruff/flake8", m.group(), effect, hint, Weight.BLANKET)

@@ -633,7 +633,10 @@ class _Reader(cst.BatchableCSTVisitor):
     ) -> str:
         target = test.comparisons[0]
         left, right, op = test.left, target.comparator, target.operator
-        if isinstance(op, REFLEXIVE_OPERATORS) and self._same_operand(left, right):
+        # `obj.cached is obj.cached` reads the attribute twice: a property may compute it each
+        # time, so identity is what a caching test checks, not a tautology.
+        rereads = isinstance(op, cst.Is) and isinstance(left, cst.Attribute)
+        if isinstance(op, REFLEXIVE_OPERATORS) and not rereads and self._same_operand(left, right):
             return f"`assert {text}` compares a value with itself"
         if is_literal(left) and is_literal(right):
             value = evaluate_literal_comparison(self.code(left), self.code(right), op)

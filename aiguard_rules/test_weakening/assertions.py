@@ -343,6 +343,8 @@ class TautologicalAssertion(WeakeningRule):
     )
     interest = r"assert|expect"
     examples = (
+        # Identity of an attribute read twice: a caching test (a property may compute it anew).
+        Pass("def test_cached(source):\n    assert source.tree is source.tree\n"),
         Flag(
             "def test_total():\n    total([1, 2])\n    assert True\n\n"
             "def test_count():\n    n = count([1])\n    assert n == n\n\n"
