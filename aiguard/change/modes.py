@@ -166,7 +166,15 @@ def _within(path: str, root: str) -> bool:
 def _skipped_link(changes: ChangeSet, path: str, target: str) -> None:
     where = "the repository" if changes.in_git else "the checked directory"
     shown = target.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    _skipped(changes, path, f"symbolic link to {shown!r} points outside {where}; not followed")
+    # Not a file left unchecked (the link is what the change holds): its own kind, so that it
+    # does not count among the files that could not be checked.
+    changes.notifications.append(
+        Notification(
+            kind="link-not-followed",
+            message=f"skipped: symbolic link to {shown!r} points outside {where}; not followed",
+            path=_shown(path),
+        )
+    )
 
 
 def _link_escapes(root: Path, path: str, target: str) -> bool:

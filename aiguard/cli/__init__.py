@@ -1,6 +1,7 @@
 """The command line: `aiguard check`, `aiguard rules`, `aiguard rule ID`.
 
-Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage, config, git or plugin error.
+Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage, config, git or plugin error,
+3 part of the change could not be checked (a file unparseable or unreadable, a rule crashed).
 Expected failures are AiguardError: one line on stderr, never a traceback.
 """
 
@@ -22,7 +23,11 @@ from aiguard.errors import AiguardError
 if TYPE_CHECKING:
     from aiguard.lint.rule import Rule
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED = (
+    0,
+    2,
+    130,
+)  # `check` has 1 (findings) and 3 too: see aiguard.cli.check
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -87,6 +92,12 @@ def cli() -> None:
     help="Load rules from this Python file too (repeatable).",
 )
 @click.option(
+    "--allow-unchecked",
+    is_flag=True,
+    help="Exit by the findings alone even when some files could not be checked "
+    "(unparseable, unreadable, a rule crashed); they are still reported. Without it: exit 3.",
+)
+@click.option(
     "--color/--no-color", default=None, help="Colour text output (default: when a terminal)."
 )
 def check(
@@ -103,11 +114,16 @@ def check(
     python: str | None,
     no_suppressed: bool,
     plugin_files: tuple[Path, ...],
+    allow_unchecked: bool,
     color: bool | None,
 ) -> None:
     """Check a change: by default HEAD against the working tree.
 
-    PATHS limit the files checked (pre-commit passes the staged file names).
+    PATHS limit the files checked.
+
+    \b
+    Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or git error,
+    3 part of the change could not be checked (see --allow-unchecked).
     """
     from aiguard.cli.check import CheckOptions, run_check
 
@@ -126,17 +142,18 @@ def check(
         python=python,
         include_suppressed=not no_suppressed,
         plugin_files=plugin_files,
+        allow_unchecked=allow_unchecked,
     )
     use_color = (
         color
         if color is not None
         else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     )
-    report, failed, notes = run_check(options, cwd=Path.cwd(), color=use_color)
+    report, status, notes = run_check(options, cwd=Path.cwd(), color=use_color)
     for note in notes:
         click.echo(note, err=True)
     _write(report, output)
-    raise click.exceptions.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+    raise click.exceptions.Exit(status)
 
 
 @cli.command()
@@ -264,7 +281,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("aiguard: interrupted", err=True)
+            return EXIT_INTERRUPTED
         click.echo("aiguard: aborted", err=True)
         return EXIT_ERROR
     except click.ClickException as exc:
@@ -275,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("aiguard: interrupted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader (a pager, `head`) went away: nothing left to tell anyone.
         sys.stderr.close()

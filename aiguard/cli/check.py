@@ -30,6 +30,7 @@ class CheckOptions:
     python: str | None = None
     include_suppressed: bool = True
     plugin_files: tuple[Path, ...] = ()
+    allow_unchecked: bool = False
 
     @property
     def mode(self) -> Mode:
@@ -42,8 +43,16 @@ class CheckOptions:
         return Mode.WORKING
 
 
-def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bool, list[str]]:
-    """The rendered report, whether the run failed the gate, and notes for stderr."""
+# Exit statuses of `aiguard check` (2, a usage or configuration error, is raised as AiguardError).
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNCHECKED = 0, 1, 3
+
+
+def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, int, list[str]]:
+    """The rendered report, the exit status, and notes for stderr.
+
+    The status is 3 when part of the change could not be checked (unless allowed), whatever
+    the findings: a pass or a fail over an incomplete check would both claim too much.
+    """
     from aiguard.report.text import notification_line
 
     registry = load_registry(options.plugin_files)
@@ -71,11 +80,15 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
         notifications=outcome.notifications,
         rules=registry,
         levels={ref.id: config.level_for(ref.id, ref.severity) for ref in registry.refs},
-        files_checked=len(changes.files),
         fail_on=config.fail_on,
         tool_version=__version__,
+        allow_unchecked=options.allow_unchecked,
     )
+    checked = {f.path for f in changes.files}
+    result.files_checked = len(checked - set(result.unchecked))
     if options.fmt == "sarif" and not options.include_suppressed:
         result.findings = result.active
     report = render(result, options.fmt, color=color)
-    return report, result.failed, [notification_line(n) for n in result.notifications]
+    notes = [notification_line(n) for n in result.notifications]
+    status = EXIT_FINDINGS if result.failed else EXIT_CLEAN
+    return report, EXIT_UNCHECKED if result.incomplete else status, notes

@@ -26,6 +26,8 @@ class RunResult:
     files_checked: int = 0
     fail_on: Severity | None = Severity.WARNING
     tool_version: str = ""
+    # Whether files that could not be checked still let the gate pass (--allow-unchecked).
+    allow_unchecked: bool = False
 
     @property
     def active(self) -> list[Finding]:
@@ -38,6 +40,17 @@ class RunResult:
             return False
         threshold = self.fail_on.rank
         return any(f.severity.rank >= threshold for f in self.active)
+
+    @property
+    def unchecked(self) -> list[str]:
+        """The files not (completely) checked: unparseable or unreadable, or a rule crashed on
+        them (a failure tied to no file counts under its notification kind)."""
+        return sorted({n.path or n.kind for n in self.notifications if n.unchecked})
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether the run must not pass because it could not check everything it was asked."""
+        return bool(self.unchecked) and not self.allow_unchecked
 
     def level_of(self, rule_id: str) -> Severity:
         if rule_id in self.levels:
