@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,11 +45,15 @@ def collect_changes(
     cwd: Path,
     base: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[int], None] | None = None,
 ) -> ChangeSet:
     """The files `mode` compares, limited to `paths` (relative to `cwd`), sorted by path.
 
-    Outside a git repository every file under `paths` (or `cwd`) counts, as with Mode.ALL.
-    Files that cannot be checked are left out with a "file-skipped" notification.
+    Outside a git repository every file under `paths` (or `cwd`) counts, as with Mode.ALL,
+    except what `.gitignore` files and the default excludes leave out; `progress` is told how
+    many files that walk has read so far. A walk of a home or root folder is refused unless
+    `paths` bound it. Files that cannot be checked are left out with a "file-skipped"
+    notification.
     """
     cwd = Path(os.path.abspath(cwd))
     if not cwd.is_dir():
@@ -64,7 +68,9 @@ def collect_changes(
                 f"{flag} needs a git repository and {cwd} is not in one;"
                 f" run without {flag} to check every file"
             )
-        return _collect_outside_git(cwd, paths, max_bytes)
+        if not paths:
+            _refuse_unbounded_walk(cwd)
+        return _collect_outside_git(cwd, paths, max_bytes, progress)
     specs = repo_specs(repo, paths)
     if mode is Mode.ALL:
         return _collect_all(repo, specs, max_bytes)
@@ -335,7 +341,21 @@ def _collect_all(repo: Repo, specs: list[str] | None, max_bytes: int) -> ChangeS
     return changes
 
 
-def _collect_outside_git(cwd: Path, paths: Sequence[str], max_bytes: int) -> ChangeSet:
+def _refuse_unbounded_walk(cwd: Path) -> None:
+    """Outside git, a home folder, a root or anything above a home is too big to walk whole."""
+    home = Path(os.path.realpath(Path.home()))
+    here = Path(os.path.realpath(cwd))
+    if here == Path(here.anchor) or here == home or here in home.parents:
+        what = "your home folder" if here == home else "a folder this high up"
+        raise AiguardError(
+            f"{cwd} is not in a git repository and is {what}: aiguard would read every file "
+            "under it; name the files or folders to check (aiguard check src/)"
+        )
+
+
+def _collect_outside_git(
+    cwd: Path, paths: Sequence[str], max_bytes: int, progress: Callable[[int], None] | None
+) -> ChangeSet:
     """ALL outside git: walk `paths` (or `cwd`) on disk, relative to their common directory."""
     targets = [Path(os.path.normpath(os.path.join(cwd, p))) for p in paths] or [cwd]
     root = _common_root(cwd, targets)
@@ -349,6 +369,8 @@ def _collect_outside_git(cwd: Path, paths: Sequence[str], max_bytes: int) -> Cha
             after = _read_worktree(changes, root, path, max_bytes)
             if after is not None:
                 changes.files.append(FileChange(path=path, after=after))
+            if progress is not None:
+                progress(len(seen))
     changes.files.sort(key=lambda f: f.path)
     return changes
 

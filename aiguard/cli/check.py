@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aiguard import __version__
-from aiguard.change.model import Mode
+from aiguard.change.model import FileChange, Mode
 from aiguard.change.modes import collect_changes
 from aiguard.config import check_rule_ids, load_config, parse_fail_on
+from aiguard.errors import AiguardError
 from aiguard.lint.engine import Engine
 from aiguard.lint.registry import load_registry
 from aiguard.project import Project
@@ -47,6 +49,42 @@ class CheckOptions:
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNCHECKED = 0, 1, 3
 
 
+class _Progress:
+    """`aiguard: reading files... N` on a terminal's stderr, on one line it rewrites."""
+
+    EVERY = 250
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, count: int) -> None:
+        if count % self.EVERY == 0:
+            sys.stderr.write(f"\raiguard: reading files... {count}")
+            sys.stderr.flush()
+            self.shown = True
+
+    def checking(self, count: int) -> None:
+        if count >= self.EVERY:
+            sys.stderr.write(f"\r\x1b[Kaiguard: checking {count} files...")
+            sys.stderr.flush()
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _check_missing_paths(
+    missing: list[str], cwd: Path, root: Path, files: list[FileChange]
+) -> None:
+    """A PATH that names nothing on disk is a typo, unless the change deletes it."""
+    for given in missing:
+        rel = os.path.relpath(os.path.join(cwd, given), root).replace(os.sep, "/")
+        if not any(f.path == rel or f.path.startswith(rel + "/") for f in files):
+            raise AiguardError(f"{given}: no such file or directory")
+
+
 def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, int, list[str]]:
     """The rendered report, the exit status, and notes for stderr.
 
@@ -56,8 +94,18 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, in
     from aiguard.report.text import notification_line
 
     registry = load_registry(options.plugin_files)
-    changes = collect_changes(options.mode, options.paths, cwd=cwd, base=options.base)
+    missing = [p for p in options.paths if not os.path.lexists(cwd / p)]
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        changes = collect_changes(
+            options.mode, options.paths, cwd=cwd, base=options.base, progress=progress
+        )
+    except BaseException:
+        if progress is not None:
+            progress.done()
+        raise
     root = Path(changes.root)
+    _check_missing_paths(missing, cwd, root, changes.files)
     config = load_config(root, options.config_file).with_overrides(
         select=options.select, ignore=options.ignore, python=options.python
     )
@@ -73,7 +121,13 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, in
         changed_paths=frozenset(f.path for f in changes.files),
     )
     jobs = os.cpu_count() or 1
-    outcome = Engine(registry.refs, config).check(changes, project, jobs=jobs)
+    if progress is not None:
+        progress.checking(len(changes.files))
+    try:
+        outcome = Engine(registry.refs, config).check(changes, project, jobs=jobs)
+    finally:
+        if progress is not None:
+            progress.done()
     result = RunResult(
         root=str(root),
         findings=outcome.findings,
