@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from aiguard.change.modes import _refuse_unbounded_walk
 from aiguard.cli import main
 from aiguard.errors import AiguardError
 from tests.gitrepo import GitRepo
@@ -150,6 +149,8 @@ def test_outside_git_a_home_folder_is_not_walked_whole(tmp_path: Path) -> None:
 def test_a_root_or_a_folder_above_home_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from aiguard.change.modes import _refuse_unbounded_walk
+
     monkeypatch.setenv("HOME", str(tmp_path / "users" / "me"))
     for folder in (Path("/"), tmp_path / "users", tmp_path / "users" / "me"):
         with pytest.raises(AiguardError, match="is not in a git repository"):
