@@ -140,9 +140,8 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, in
     )
     checked = {f.path for f in changes.files}
     result.files_checked = len(checked - set(result.unchecked))
-    if options.fmt == "sarif" and not options.include_suppressed:
-        result.findings = result.active
-    report = render(result, options.fmt, color=color)
+    # Never drop suppressed findings from the result: fingerprints count repeats over them all.
+    report = render(result, options.fmt, color=color, include_suppressed=options.include_suppressed)
     notes = [notification_line(n) for n in result.notifications]
     status = EXIT_FINDINGS if result.failed else EXIT_CLEAN
     return report, EXIT_UNCHECKED if result.incomplete else status, notes

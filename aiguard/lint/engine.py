@@ -18,7 +18,7 @@ from aiguard.change.model import ChangeSet, FileChange
 from aiguard.config import Config
 from aiguard.findings import Finding, Notification, Severity
 from aiguard.lint import suppressions
-from aiguard.lint.rule import FileContext, FileRule, PythonRule, Rule, RuleRef
+from aiguard.lint.rule import AfterRule, FileContext, FileRule, PythonRule, Rule, RuleRef
 from aiguard.project import Project
 from aiguard.source import Source, SourceError
 
@@ -135,12 +135,14 @@ class Engine:
         context = FileContext(change, project, after, before, is_test)
         raw: list[Finding] = []
         parse_failed = False
+        failed: set[str] = set()  # ids of the rules that did not run to the end
         for rule_cls in loaded:
             if issubclass(rule_cls, FileRule):
                 try:
                     rule = rule_cls(context)
                     rule.check()
                 except SourceError as exc:
+                    failed.add(rule_cls.id)
                     note = _parse_error(change.path, exc, context)
                     if note.unchecked:
                         if parse_failed:
@@ -151,14 +153,51 @@ class Engine:
                     continue
                 except BaseException as exc:  # a bug in one rule must not hide the others'
                     self._isolate(exc)
+                    failed.add(rule_cls.id)
                     outcome.notifications.append(_rule_crashed(rule_cls, change.path, exc))
                     continue
                 raw.extend(rule.findings)
         python_rules = [r for r in loaded if issubclass(r, PythonRule)]
         if python_rules and not parse_failed:
-            raw.extend(self._run_python(python_rules, context, outcome))
+            raw.extend(self._run_python(python_rules, context, outcome, failed))
+        else:
+            failed.update(r.id for r in python_rules)
+        after_rules = [r for r in loaded if issubclass(r, AfterRule)]
+        if after_rules:
+            ran = frozenset(r.id for r in loaded if r.id not in failed) - {
+                r.id for r in after_rules
+            }
+            quiet = frozenset(r.id for r in candidates if r not in interested)
+            raw.extend(self._run_after(after_rules, context, raw, (ran, quiet), outcome))
         outcome.findings = self._keep(raw, change, after)
         return outcome
+
+    def _run_after(
+        self,
+        rule_classes: Sequence[type[AfterRule]],
+        context: FileContext,
+        raw: Sequence[Finding],
+        ran: tuple[frozenset[str], frozenset[str]],
+        outcome: FileOutcome,
+    ) -> list[Finding]:
+        """`ran`: the ids that ran to the end, and those not run for want of interest."""
+        found: list[Finding] = []
+        others = tuple(raw)
+        for cls in rule_classes:
+            try:
+                rule = cls(context)
+                rule.check_after(others, *ran)
+            except SourceError as exc:
+                note = _parse_error(context.change.path, exc, context)
+                if note not in outcome.notifications:
+                    outcome.notifications.append(note)
+                continue
+            except BaseException as exc:
+                self._isolate(exc)
+                outcome.notifications.append(_rule_crashed(cls, context.change.path, exc))
+                continue
+            found.extend(rule.findings)
+        return found
 
     def _isolate(self, exc: BaseException) -> None:
         """Re-raise `exc` unless it is a rule's failure to be reported and contained.
@@ -175,9 +214,15 @@ class Engine:
             raise exc
 
     def _run_python(
-        self, rule_classes: Sequence[type[PythonRule]], context: FileContext, outcome: FileOutcome
+        self,
+        rule_classes: Sequence[type[PythonRule]],
+        context: FileContext,
+        outcome: FileOutcome,
+        failed_ids: set[str],
     ) -> list[Finding]:
+        """The Python rules' findings; the ids of those that did not finish go to `failed_ids`."""
         path = context.change.path
+        failed_ids.update(cls.id for cls in rule_classes)  # until each is known to have finished
         try:
             module = context.after.cst
         except SourceError as exc:
@@ -237,6 +282,7 @@ class Engine:
                     fail(r, exc)
                     continue
                 found.extend(r.findings)
+                failed_ids.discard(r.id)
             return found
         except SourceError as exc:
             outcome.notifications.append(_parse_error(path, exc, context))

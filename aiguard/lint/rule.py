@@ -28,7 +28,7 @@ import fnmatch
 import inspect
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -265,6 +265,25 @@ class FileRule(Rule):
     @abc.abstractmethod
     def check(self) -> None:
         """Read `self.after` (and `self.before`) and report what the change introduced."""
+
+
+class AfterRule(Rule):
+    """A rule that judges a file once the other rules have run on it.
+
+    `check_after` sees the other rules' findings on every line of the file (before the
+    changed-line filter and suppressions), the ids of the rules that ran on it to the end, and
+    the ids of those the engine did not run because no changed line matched their `interest`
+    (by that contract they would have reported nothing on a changed line). A rule in neither
+    set (not selected, out of scope, crashed) proves nothing. For rules about aiguard's own
+    directives, such as one that suppresses nothing. Its examples run with every installed rule
+    (see aiguard.lint.testing).
+    """
+
+    @abc.abstractmethod
+    def check_after(
+        self, findings: Sequence[Finding], ran: frozenset[str], quiet: frozenset[str]
+    ) -> None:
+        """Report through `report_line`, as a FileRule does."""
 
 
 class PythonRule(Rule):

@@ -58,8 +58,13 @@ class RunResult:
         return self.rules[rule_id].severity
 
 
-def render(result: RunResult, fmt: str, *, color: bool = False) -> str:
-    """Render `result` in one of FORMATS (imports only the renderer it needs)."""
+def render(
+    result: RunResult, fmt: str, *, color: bool = False, include_suppressed: bool = True
+) -> str:
+    """Render `result` in one of FORMATS (imports only the renderer it needs).
+
+    `include_suppressed=False` leaves suppressed findings out of SARIF only after their
+    fingerprints are counted, so that the others' fingerprints do not depend on it."""
     if fmt == "text":
         from aiguard.report import text
 
@@ -71,7 +76,7 @@ def render(result: RunResult, fmt: str, *, color: bool = False) -> str:
     if fmt == "sarif":
         from aiguard.report import sarif
 
-        return sarif.render(result)
+        return sarif.render(result, include_suppressed=include_suppressed)
     if fmt == "github":
         from aiguard.report import github
 

@@ -10,10 +10,10 @@ from aiguard.lint.rule import Example, FileRule, Flag, Pass, Scope
 from aiguard.source import Comment
 from aiguard_rules._shared import script_syntax as ts
 from aiguard_rules.stub._text import (
-    explains,
     is_unfinished,
     js_class_facts,
     js_class_index,
+    justifies,
 )
 
 if TYPE_CHECKING:
@@ -248,6 +248,12 @@ class JsErrorHidingHandler(FileRule):
         Flag("fetchUser(id).catch(() => {});\n", line=1),
         Flag("const user = await api.get(id)\n  .catch(() => null);\n", line=2, path="src/a.ts"),
         Flag("load().catch(function (err) { return undefined; });\n", line=1),
+        Flag("try {\n  save();\n} catch {\n  // ignore errors silently\n}\n", line=3),
+        Flag(
+            "fetchUser(id).catch(() => {});"
+            " // aiguard: ignore[AIG405] -- the preload is optional\n",
+            line=1,
+        ),
         Pass(
             code("""
             try {
@@ -305,7 +311,7 @@ class JsErrorHidingHandler(FileRule):
         )
 
     def _explained(self, first: int, last: int) -> bool:
-        return any(explains(c.text) for c in _comments_between(self.after.comments, first, last))
+        return any(justifies(c.text) for c in _comments_between(self.after.comments, first, last))
 
 
 def _discarding_callback(node: tree_sitter.Node) -> bool:
