@@ -19,6 +19,7 @@ from aiguard.change.git import (
     merge_base,
     read_blobs,
     repo_specs,
+    resolve_commit,
 )
 from aiguard.change.model import DEFAULT_MAX_BYTES, ChangeSet, FileChange, Mode
 from aiguard.config import Config
@@ -46,6 +47,7 @@ def collect_changes(
     base: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int], None] | None = None,
+    until: str | None = None,
 ) -> ChangeSet:
     """The files `mode` compares, limited to `paths` (relative to `cwd`), sorted by path.
 
@@ -53,17 +55,19 @@ def collect_changes(
     except what `.gitignore` files and the default excludes leave out; `progress` is told how
     many files that walk has read so far. A walk of a home or root folder is refused unless
     `paths` bound it. Files that cannot be checked are left out with a "file-skipped"
-    notification.
+    notification. Mode.RANGE compares merge-base(`base`, `until`) with the commit `until`.
     """
     cwd = Path(os.path.abspath(cwd))
     if not cwd.is_dir():
         raise AiguardError(f"{cwd} is not a directory")
     if mode is Mode.BASE and not base:
         raise AiguardError("--base needs a revision, for example --base origin/main")
+    if mode is Mode.RANGE and not (base and until):
+        raise AiguardError("a range needs both ends (PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF)")
     repo = find_repo(cwd)
     if repo is None:
-        if mode in (Mode.STAGED, Mode.BASE):
-            flag = "--staged" if mode is Mode.STAGED else "--base"
+        if mode in (Mode.STAGED, Mode.BASE, Mode.RANGE):
+            flag = {Mode.STAGED: "--staged", Mode.BASE: "--base"}.get(mode, "--pre-commit")
             raise AiguardError(
                 f"{flag} needs a git repository and {cwd} is not in one;"
                 f" run without {flag} to check every file"
@@ -74,6 +78,9 @@ def collect_changes(
     specs = repo_specs(repo, paths)
     if mode is Mode.ALL:
         return _collect_all(repo, specs, max_bytes)
+    if mode is Mode.RANGE and base and until:
+        end = resolve_commit(repo, until, "PRE_COMMIT_TO_REF")
+        return _collect_diff(repo, mode, merge_base(repo, base, end), specs, max_bytes, end)
     since = merge_base(repo, base) if mode is Mode.BASE and base else head_or_empty(repo)
     return _collect_diff(repo, mode, since, specs, max_bytes)
 
@@ -195,7 +202,12 @@ def _link_escapes(root: Path, path: str, target: str) -> bool:
 
 
 def _collect_diff(
-    repo: Repo, mode: Mode, since: str, specs: list[str] | None, max_bytes: int
+    repo: Repo,
+    mode: Mode,
+    since: str,
+    specs: list[str] | None,
+    max_bytes: int,
+    until: str | None = None,
 ) -> ChangeSet:
     """WORKING, STAGED and BASE: one diff against `since`, plus untracked files off the index.
 
@@ -203,9 +215,12 @@ def _collect_diff(
     name is not among them (pre-commit passes new names only) is still found.
     """
     changes = ChangeSet(root=str(repo.root))
-    staged = mode is Mode.STAGED
-    cached = ["--cached"] if staged else []
-    out = repo.git.run("diff", *cached, *_DIFF_OPTIONS, since, "--").stdout
+    # A range compares two commits: like the index, both sides are blobs in the repository.
+    staged = mode in (Mode.STAGED, Mode.RANGE)
+    sides = [since, until] if mode is Mode.RANGE and until else ["--cached", since]
+    if not staged:
+        sides = [since]
+    out = repo.git.run("diff", *_DIFF_OPTIONS, *sides, "--").stdout
     selected = [
         (record, patch)
         for record, patch in parse_diff(out)

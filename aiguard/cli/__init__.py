@@ -13,7 +13,7 @@ import sys
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -57,6 +57,13 @@ def cli() -> None:
     "--base", metavar="REV", help="Check everything since the merge base of REV and HEAD."
 )
 @click.option("--all", "all_files", is_flag=True, help="Check every line of every file.")
+@click.option(
+    "--pre-commit",
+    "pre_commit",
+    is_flag=True,
+    help="What pre-commit asks for (the hook's entry): the range in PRE_COMMIT_FROM_REF/"
+    "PRE_COMMIT_TO_REF when set (pre-push, --from-ref/--to-ref), else the staged change.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -105,6 +112,7 @@ def check(
     staged: bool,
     base: str | None,
     all_files: bool,
+    pre_commit: bool,
     fmt: str,
     output: Path | None,
     fail_on: str | None,
@@ -125,15 +133,16 @@ def check(
     Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or git error,
     3 part of the change could not be checked (see --allow-unchecked).
     """
-    from aiguard.cli.check import CheckOptions, run_check
+    from aiguard.cli.check import CheckOptions, describe_mode, pre_commit_options, run_check
 
-    if sum([staged, base is not None, all_files]) > 1:
-        raise click.UsageError("choose at most one of --staged, --base and --all")
+    if sum([staged, base is not None, all_files, pre_commit]) > 1:
+        raise click.UsageError("choose at most one of --staged, --base, --all and --pre-commit")
+    mode: dict[str, Any] = {"staged": staged, "base": base, "all_files": all_files}
+    if pre_commit:
+        mode = pre_commit_options(os.environ)
     options = CheckOptions(
         paths=paths,
-        staged=staged,
-        base=base,
-        all_files=all_files,
+        **mode,
         fmt=fmt,
         fail_on=fail_on,
         select=_split(select),
@@ -150,6 +159,8 @@ def check(
         else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     )
     report, status, notes = run_check(options, cwd=Path.cwd(), color=use_color)
+    if pre_commit:
+        notes.append(describe_mode(options))
     for note in notes:
         click.echo(note, err=True)
     _write(report, output)

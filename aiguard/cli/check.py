@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,9 +34,12 @@ class CheckOptions:
     include_suppressed: bool = True
     plugin_files: tuple[Path, ...] = ()
     allow_unchecked: bool = False
+    until: str | None = None  # with base: the range pre-commit asked for (--pre-commit)
 
     @property
     def mode(self) -> Mode:
+        if self.base is not None and self.until is not None:
+            return Mode.RANGE
         if self.staged:
             return Mode.STAGED
         if self.base is not None:
@@ -85,6 +89,29 @@ def _check_missing_paths(
             raise AiguardError(f"{given}: no such file or directory")
 
 
+def pre_commit_options(environ: Mapping[str, str]) -> dict[str, object]:
+    """What `aiguard check --pre-commit` checks: the range pre-commit names, else the index.
+
+    pre-commit sets PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF for pre-push and for
+    `pre-commit run --from-ref/--to-ref`; for a commit, and for `--all-files` (which sets no
+    variable of its own), the hook checks the staged change.
+    """
+    start, end = environ.get("PRE_COMMIT_FROM_REF"), environ.get("PRE_COMMIT_TO_REF")
+    if start and end:
+        return {"base": start, "until": end}
+    return {"staged": True}
+
+
+def describe_mode(options: CheckOptions) -> str:
+    """One line for the hook's output: what was compared."""
+    if options.mode is Mode.RANGE:
+        return f"aiguard: checked the commits from {options.base} to {options.until}"
+    return (
+        "aiguard: checked the staged change (HEAD vs the index); pre-commit's --all-files "
+        "does not reach a hook, run `aiguard check --all` to check every file"
+    )
+
+
 def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, int, list[str]]:
     """The rendered report, the exit status, and notes for stderr.
 
@@ -98,7 +125,12 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, in
     progress = _Progress() if sys.stderr.isatty() else None
     try:
         changes = collect_changes(
-            options.mode, options.paths, cwd=cwd, base=options.base, progress=progress
+            options.mode,
+            options.paths,
+            cwd=cwd,
+            base=options.base,
+            progress=progress,
+            until=options.until,
         )
     except BaseException:
         if progress is not None:
