@@ -219,6 +219,34 @@ class Source:
             )
         return tree
 
+    def _recovered_tree(self) -> tree_sitter.Tree:
+        """The tree even when it has syntax errors, for what survives them: the comments.
+
+        Valid code the grammar cannot parse (`f<typeof import("m")>()`, `import.defer(...)`)
+        still has its comments read, so comment rules (suppressions, placeholders) check it.
+        Raises SourceError when a broken region holds comment-like text: whether it is a
+        comment there is not known, and a directive must not be missed in silence.
+        """
+        return self.memo("recovered-tree", self._parse_recovered)
+
+    def _parse_recovered(self) -> tree_sitter.Tree:
+        import tree_sitter
+
+        if "tree" in self._memo:
+            tree: tree_sitter.Tree = self._memo["tree"]
+            return tree
+        parser = tree_sitter.Parser(tree_sitter_language(self.path))
+        tree = parser.parse(self.text.encode("utf-8", "surrogatepass"))
+        if tree.root_node.has_error and _error_holds_comment_text(tree.root_node):
+            line, column = _first_error(tree)
+            raise SourceError(
+                f"{self.language} syntax error near line {line}, column {column}",
+                line=line,
+                column=column,
+                source=self,
+            )
+        return tree
+
     def node_span(self, node: tree_sitter.Node) -> Span:
         """A tree-sitter node's region, with columns converted from bytes to code points."""
         (row, col), (erow, ecol) = node.start_point, node.end_point
@@ -260,8 +288,11 @@ class Source:
         import tree_sitter
 
         query = tree_sitter.Query(tree_sitter_language(self.path), "(comment) @comment")
-        captures = tree_sitter.QueryCursor(query).captures(self.tree.root_node)
+        root = self._recovered_tree().root_node
+        captures = tree_sitter.QueryCursor(query).captures(root)
         nodes = sorted(captures.get("comment", []), key=lambda n: n.start_byte)
+        if root.has_error:
+            nodes = [n for n in nodes if not _inside_error(n)]
         found = []
         for node in nodes:
             span = self.node_span(node)
@@ -296,6 +327,22 @@ def _first_error(tree: tree_sitter.Tree) -> tuple[int, int]:
             break
         node = child
     return node.start_point[0] + 1, node.start_point[1] + 1
+
+
+def _inside_error(node: tree_sitter.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.is_error:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _error_holds_comment_text(node: tree_sitter.Node) -> bool:
+    if node.is_error:
+        text = node.text or b""
+        return b"//" in text or b"/*" in text
+    return any(_error_holds_comment_text(c) for c in node.children if c.has_error or c.is_error)
 
 
 _LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")

@@ -235,3 +235,40 @@ def test_a_real_interrupt_still_stops_the_run(repo: GitRepo, tmp_path: Path) -> 
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, out + err
     assert "interrupted" in err and "All checks passed" not in out
+
+
+@pytest.mark.parametrize(
+    "unparsable",
+    ['const m = f<typeof import("m")>();\n', 'const lazy = import.defer("./heavy.js");\n'],
+)
+def test_typescript_the_grammar_cannot_parse_still_has_its_comments_checked(
+    repo: GitRepo,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    unparsable: str,
+) -> None:
+    # tree-sitter-typescript 0.23.2 (the newest on PyPI) cannot parse these valid lines.
+    repo.commit({"README": "x\n"})
+    repo.write({"src/app.ts": "// @ts-ignore\nconst n: number = 'x';\n" + unparsable})
+    code, out, err = run_cli(
+        repo.root, "check", "--format", "json", monkeypatch=monkeypatch, capsys=capsys
+    )
+    report = json.loads(out)
+    assert [(f["rule_id"], f["line"]) for f in report["findings"]] == [("AIG101", 1)]
+    # The rules that need the whole tree could not run: the file is counted, exit 3.
+    assert code == 3 and report["summary"]["files_unchecked"] == 1, err
+
+
+def test_a_broken_region_holding_comment_text_is_not_guessed(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit({"README": "x\n"})
+    # The broken region (`>(...)`) holds the comment: whether it is one there is not known.
+    repo.write({"src/app.ts": 'const m = f<typeof import("m")>(/* @ts-ignore */);\n'})
+    code, out, err = run_cli(
+        repo.root, "check", "--format", "json", monkeypatch=monkeypatch, capsys=capsys
+    )
+    report = json.loads(out)
+    assert code == 3
+    assert [n["kind"] for n in report["notifications"]] == ["parse-error"]
+    assert report["findings"] == [] and "line 1" in err
