@@ -93,6 +93,16 @@ class Notification:
     line: int | None = None
     level: Severity = Severity.WARNING
 
+    @property
+    def unchecked(self) -> bool:
+        """Whether it means a file aiguard was asked to check was not (completely) checked."""
+        return self.kind in UNCHECKED_KINDS
+
+
+# Notification kinds that mean part of the change went unchecked: a file that could not be
+# parsed or read, a rule that crashed on a file. They fail the run (exit 3) unless allowed.
+UNCHECKED_KINDS = frozenset({"parse-error", "rule-error", "file-skipped"})
+
 
 def fingerprint(finding: Finding, occurrence: int) -> str:
     """A stable id for a finding that survives unrelated lines moving.

@@ -59,3 +59,8 @@ class Memo:
             self._values[key] = factory()
         value: T = self._values[key]
         return value
+
+    def peek(self, key: MemoKey[T]) -> T | None:
+        """The value if it was already computed, else None (nothing is computed)."""
+        value: T | None = self._values.get(key)
+        return value

@@ -11,7 +11,7 @@ import os
 import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiguard.config import Config
 from aiguard.findings import Notification
@@ -195,18 +195,56 @@ _NEVER_WALKED = frozenset(
 
 
 def walk_files(root: Path, config: Config) -> Iterable[str]:
-    """Files under `root` outside git, skipping tool directories, excluded paths and symlinks."""
+    """Files under `root` outside git, skipping tool directories, excluded paths, symlinks and
+    what the `.gitignore` files under `root` ignore (as git would, were it a repository)."""
+    ignores = _GitIgnores(root)
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        if ".gitignore" in filenames:
+            ignores.read(rel_dir)
         dirnames[:] = sorted(
             d
             for d in dirnames
             if d not in _NEVER_WALKED
             and not os.path.islink(os.path.join(dirpath, d))
             and not config.is_excluded(f"{rel_dir}{d}/x")
+            and not ignores.ignored(f"{rel_dir}{d}/")
         )
         for name in sorted(filenames):
             rel = rel_dir + name
-            if not config.is_excluded(rel):
+            if not config.is_excluded(rel) and not ignores.ignored(rel):
                 yield rel
+
+
+class _GitIgnores:
+    """The `.gitignore` files of a walk, each applying to its own directory and below.
+
+    A pattern of a deeper file decides before the shallower ones (a later `!pattern` in the
+    same file re-includes), as in git. A directory ignored is never entered, so nothing under
+    it can be re-included, as in git. A `.gitignore` that cannot be read is ignored itself.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._specs: list[tuple[str, Any]] = []  # (directory prefix, pathspec.GitIgnoreSpec)
+
+    def read(self, rel_dir: str) -> None:
+        import pathspec
+
+        try:
+            text = (self.root / rel_dir / ".gitignore").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        self._specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(text.splitlines())))
+        self._specs.sort(key=lambda item: len(item[0]), reverse=True)  # the deepest first
+
+    def ignored(self, rel: str) -> bool:
+        """Whether `rel` (a directory ends with "/") is ignored."""
+        for prefix, spec in self._specs:
+            if not rel.startswith(prefix):
+                continue
+            include = spec.check_file(rel[len(prefix) :]).include
+            if include is not None:
+                return bool(include)
+        return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ _CST: MemoKey[libcst.Module] = MemoKey("libcst module")
 _POSITIONS: MemoKey[Any] = MemoKey("libcst positions")  # libcst's position mapping
 _TREE: MemoKey[tree_sitter.Tree] = MemoKey("tree-sitter tree")
 _COMMENTS: MemoKey[tuple[Comment, ...]] = MemoKey("comments")
+_RECOVERED: MemoKey[tree_sitter.Tree] = MemoKey("tree-sitter tree, syntax errors allowed")
 
 _LANGUAGE_BY_SUFFIX = {
     ".py": "python",
@@ -95,7 +97,24 @@ def language_of(path: str) -> str:
 
 
 class SourceError(Exception):
-    """The file cannot be parsed as its language; the engine turns this into a notification."""
+    """The file cannot be parsed as its language; the engine turns this into a notification.
+
+    `line` and `column` (1-based) say where, when the parser knows; `source` is the version
+    that failed when a `Source` raised it (the engine tells a broken before-version apart).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        source: Source | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+        self.source = source
 
 
 @dataclass(frozen=True)
@@ -181,11 +200,17 @@ class Source:
         try:
             return libcst.parse_module(self.text)
         except libcst.ParserSyntaxError as exc:
-            raise SourceError(
-                f"Python syntax error at line {exc.raw_line}: {exc.message}"
-            ) from None
+            line, column, message = _python_syntax_error(self.text, exc)
         except (RecursionError, MemoryError) as exc:
-            raise SourceError(f"too deeply nested to parse ({type(exc).__name__})") from None
+            raise SourceError(
+                f"too deeply nested to parse ({type(exc).__name__})", source=self
+            ) from None
+        raise SourceError(
+            f"Python syntax error at line {line}, column {column}: {message}",
+            line=line,
+            column=column,
+            source=self,
+        )
 
     def position(self, node: libcst.CSTNode) -> Span:
         """Where a node of `self.cst` stands; the first call pays for all the module's positions."""
@@ -215,7 +240,41 @@ class Source:
         parser = tree_sitter.Parser(tree_sitter_language(self.path))
         tree = parser.parse(self.text.encode("utf-8", "surrogatepass"))
         if tree.root_node.has_error:
-            raise SourceError(f"{self.language} syntax error near line {_first_error_line(tree)}")
+            line, column = _first_error(tree)
+            raise SourceError(
+                f"{self.language} syntax error near line {line}, column {column}",
+                line=line,
+                column=column,
+                source=self,
+            )
+        return tree
+
+    def _recovered_tree(self) -> tree_sitter.Tree:
+        """The tree even when it has syntax errors, for what survives them: the comments.
+
+        Valid code the grammar cannot parse (`f<typeof import("m")>()`, `import.defer(...)`)
+        still has its comments read, so comment rules (suppressions, placeholders) check it.
+        Raises SourceError when a broken region holds comment-like text: whether it is a
+        comment there is not known, and a directive must not be missed in silence.
+        """
+        return self.memo(_RECOVERED, self._parse_recovered)
+
+    def _parse_recovered(self) -> tree_sitter.Tree:
+        import tree_sitter
+
+        known = self._memo.peek(_TREE)
+        if known is not None:
+            return known
+        parser = tree_sitter.Parser(tree_sitter_language(self.path))
+        tree = parser.parse(self.text.encode("utf-8", "surrogatepass"))
+        if tree.root_node.has_error and _error_holds_comment_text(tree.root_node):
+            line, column = _first_error(tree)
+            raise SourceError(
+                f"{self.language} syntax error near line {line}, column {column}",
+                line=line,
+                column=column,
+                source=self,
+            )
         return tree
 
     def node_span(self, node: tree_sitter.Node) -> Span:
@@ -243,7 +302,10 @@ class Source:
 
     def _find_comments(self) -> tuple[Comment, ...]:
         if self.language == "python":
-            return _python_comments(self.text)
+            try:
+                return _python_comments(self.text)
+            except SourceError as exc:
+                raise SourceError(str(exc), line=exc.line, source=self) from None
         if self.language in TREE_SITTER_LANGUAGES:
             return self._tree_sitter_comments()
         if self.language in HASH_COMMENT_LANGUAGES:
@@ -256,8 +318,11 @@ class Source:
         import tree_sitter
 
         query = tree_sitter.Query(tree_sitter_language(self.path), "(comment) @comment")
-        captures = tree_sitter.QueryCursor(query).captures(self.tree.root_node)
+        root = self._recovered_tree().root_node
+        captures = tree_sitter.QueryCursor(query).captures(root)
         nodes = sorted(captures.get("comment", []), key=lambda n: n.start_byte)
+        if root.has_error:
+            nodes = [n for n in nodes if not _inside_error(n)]
         found = []
         for node in nodes:
             span = self.node_span(node)
@@ -281,15 +346,64 @@ def tree_sitter_language(path: str) -> tree_sitter.Language:
     return tree_sitter.Language(tree_sitter_javascript.language())
 
 
-def _first_error_line(tree: tree_sitter.Tree) -> int:
+def _first_error(tree: tree_sitter.Tree) -> tuple[int, int]:
+    """The line and (byte-based, 1-based) column of the first error or missing node."""
     node = tree.root_node
     while True:
         if node.is_error or node.is_missing:
-            return node.start_point[0] + 1
+            break
         child = next((c for c in node.children if c.has_error or c.is_error or c.is_missing), None)
         if child is None:
-            return node.start_point[0] + 1
+            break
         node = child
+    return node.start_point[0] + 1, node.start_point[1] + 1
+
+
+def _inside_error(node: tree_sitter.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.is_error:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _error_holds_comment_text(node: tree_sitter.Node) -> bool:
+    if node.is_error:
+        text = node.text or b""
+        return b"//" in text or b"/*" in text
+    return any(_error_holds_comment_text(c) for c in node.children if c.has_error or c.is_error)
+
+
+_LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def _python_syntax_error(text: str, exc: Exception) -> tuple[int, int, str]:
+    """Where a file libcst cannot parse is broken, and why, as CPython's own parser says.
+
+    libcst's `raw_line` often names the line after the error (the token it stopped at);
+    `ast.parse` only parses (nothing is executed) and points at the real place with a readable
+    message. A file valid for this interpreter's grammar but not for libcst's falls back to
+    the position in libcst's message.
+    """
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings about the code are not ours to print
+            ast.parse(text)
+    except SyntaxError as syntax:
+        if syntax.lineno is not None:
+            return syntax.lineno, max(syntax.offset or 1, 1), syntax.msg
+    except (ValueError, RecursionError, MemoryError):
+        pass  # ast cannot say either: libcst's own account below is the best there is
+    message = str(getattr(exc, "message", exc)).splitlines()[0]
+    found = _LIBCST_POSITION.search(message)
+    if found is not None:
+        return int(found.group(1)), int(found.group(2)), message
+    line = int(getattr(exc, "raw_line", 1) or 1)
+    return line, int(getattr(exc, "raw_column", 0) or 0) + 1, message
 
 
 def _python_comments(text: str) -> tuple[Comment, ...]:

@@ -21,11 +21,14 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def try_repo(project: GitRepo, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home)}
+def try_repo(project: GitRepo, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "AIGUARD_CACHE_DIR": ""}
     env.pop("VIRTUAL_ENV", None)
+    for name in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "aiguard"]
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "aiguard", "--color", "never"],
+        [*command, "--color", "never", *args],
         cwd=project.root,
         env=env,
         capture_output=True,
@@ -69,3 +72,45 @@ def test_clean_staged_change_passes(tmp_path: Path, pre_commit_home: Path) -> No
     proc = try_repo(project, pre_commit_home)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Passed" in proc.stdout
+
+
+WORKFLOW = (
+    "on: [pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - run: pytest -q\n      - run: mypy src\n"
+)
+
+
+@pytest.mark.slow
+def test_a_commit_that_only_deletes_a_workflow_still_runs_the_hook(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    project = GitRepo(tmp_path / "project")
+    project.commit({"app.py": "x = 1\n", ".github/workflows/ci.yml": WORKFLOW})
+    project.git("rm", "-q", ".github/workflows/ci.yml")
+    proc = try_repo(project, pre_commit_home)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Skipped" not in proc.stdout
+    assert "AIG209" in proc.stdout and "ci.yml" in proc.stdout
+
+
+@pytest.mark.slow
+def test_from_ref_to_ref_checks_that_range(tmp_path: Path, pre_commit_home: Path) -> None:
+    project = GitRepo(tmp_path / "project")
+    start = project.commit({"app.py": "def f() -> int:\n    return 1\n"})
+    end = project.commit(
+        {"app.py": "def f() -> int:\n    return 1\n\n\nx: str = f()  # type: ignore\n"}
+    )
+    proc = try_repo(project, pre_commit_home, "--from-ref", start, "--to-ref", end)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "app.py:5:" in proc.stdout and "AIG101" in proc.stdout
+    assert f"checked the commits from {start} to {end}" in proc.stdout
+
+
+@pytest.mark.slow
+def test_all_files_says_plainly_what_it_checked(tmp_path: Path, pre_commit_home: Path) -> None:
+    project = GitRepo(tmp_path / "project")
+    project.commit({"app.py": "x: str = f()  # type: ignore\n"})
+    # pre-commit shows a passing hook's output only with --verbose.
+    proc = try_repo(project, pre_commit_home, "--all-files", "--verbose")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "checked the staged change" in proc.stdout and "aiguard check --all" in proc.stdout

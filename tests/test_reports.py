@@ -170,21 +170,39 @@ def test_text_layout_and_summary() -> None:
         "    \tz = 1  # type: ignore\n"
         "    ^\n"
         "\n"
-        "Found 3 findings (1 error, 1 warning, 1 note) in 5 files checked; 1 suppressed inline.\n"
+        "Found 3 findings (1 error, 1 warning, 1 note) in 5 files checked; 1 suppressed inline;"
+        " 2 files could not be checked (see the notes on stderr).\n"
     )
     assert "\x1b" not in out
 
 
 def test_text_all_passed_and_plurals() -> None:
-    assert text.render(make_result([], files_checked=1), color=False) == (
+    note = [Notification("no-environment", "no Python environment found", level=Severity.NOTE)]
+    assert text.render(make_result([], note, files_checked=1), color=False) == (
         "All checks passed: 1 file checked.\n"
     )
     only_suppressed = [finding("a.py", 1, suppression=Suppression("ok", 1))]
-    assert text.summary_line(make_result(only_suppressed)) == (
+    assert text.summary_line(make_result(only_suppressed, note)) == (
         "All checks passed: 5 files checked; 1 suppressed inline."
     )
     one = [finding("a.py", 1)]
-    assert text.summary_line(make_result(one)) == "Found 1 finding (1 error) in 5 files checked."
+    assert text.summary_line(make_result(one, note)) == (
+        "Found 1 finding (1 error) in 5 files checked."
+    )
+
+
+def test_text_never_says_all_passed_when_files_went_unchecked() -> None:
+    # make_result's notifications: big.py skipped, c.py unparseable.
+    assert text.summary_line(make_result([])) == (
+        "No findings in 5 files checked, but 2 files could not be checked"
+        " (see the notes on stderr)."
+    )
+    allowed = make_result([], allow_unchecked=True)
+    assert text.summary_line(allowed) == (
+        "No findings in 5 files checked, but 2 files could not be checked"
+        " (see the notes on stderr), allowed by --allow-unchecked."
+    )
+    assert allowed.incomplete is False and make_result([]).incomplete is True
 
 
 def test_text_color_only_when_asked() -> None:
@@ -367,7 +385,7 @@ def test_sarif_regions() -> None:
 def test_sarif_notifications() -> None:
     log = validate_sarif(sarif.render(make_result()))
     invocation = log["runs"][0]["invocations"][0]
-    assert invocation["executionSuccessful"] is True
+    assert invocation["executionSuccessful"] is False  # big.py and c.py went unchecked
     skipped, parse, env = invocation["toolExecutionNotifications"]
     assert skipped["descriptor"] == {"id": "file-skipped"} and skipped["level"] == "warning"
     assert skipped["locations"][0]["physicalLocation"] == {
@@ -375,6 +393,11 @@ def test_sarif_notifications() -> None:
     }
     assert parse["locations"][0]["physicalLocation"]["region"] == {"startLine": 4}
     assert env["level"] == "note" and "locations" not in env
+    only_notes = make_result(
+        notifications=[Notification("no-environment", "none", level=Severity.NOTE)]
+    )
+    invocation = validate_sarif(sarif.render(only_notes))["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is True
     failing = make_result(notifications=[Notification("crash", "boom", level=Severity.ERROR)])
     log = validate_sarif(sarif.render(failing))
     assert log["runs"][0]["invocations"][0]["executionSuccessful"] is False

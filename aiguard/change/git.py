@@ -147,9 +147,21 @@ _FETCH_HINT = (
 )
 
 
-def merge_base(repo: Repo, base: str) -> str:
-    """merge-base(base, HEAD), with errors that say how to get one."""
-    if repo.head is None:
+def resolve_commit(repo: Repo, rev: str, what: str) -> str:
+    """The commit `rev` names (for `until` of a range), or an error that names `what`."""
+    if rev.startswith("-"):
+        raise AiguardError(f"{what} {rev}: not a revision")
+    found = repo.git.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", ok=(0, 1, 128))
+    if found.returncode != 0:
+        raise AiguardError(f"{what} {rev}: unknown revision; check the name, or fetch it first")
+    return found.stdout.decode().strip()
+
+
+def merge_base(repo: Repo, base: str, head: str | None = None) -> str:
+    """merge-base(base, head or HEAD), with errors that say how to get one."""
+    if head is None:
+        head = repo.head
+    if head is None:
         raise AiguardError(
             f"--base {base}: HEAD has no commits yet, so there is nothing to compare;"
             " commit first, or run without --base"
@@ -167,7 +179,7 @@ def merge_base(repo: Repo, base: str) -> str:
             f" (for example `git fetch origin {base}`)"
         )
     commit = found.stdout.decode().strip()
-    merged = repo.git.run("merge-base", commit, repo.head, ok=(0, 1))
+    merged = repo.git.run("merge-base", commit, head, ok=(0, 1))
     if merged.returncode != 0 or not merged.stdout.strip():
         if repo.shallow:
             raise AiguardError(

@@ -12,6 +12,7 @@ class Mode(enum.Enum):
     WORKING = "working"  # HEAD vs working tree (staged and unstaged, plus untracked files)
     STAGED = "staged"  # HEAD vs index
     BASE = "base"  # merge-base(REV, HEAD) vs working tree
+    RANGE = "range"  # merge-base(FROM, TO) vs the commit TO (pre-commit's --from-ref/--to-ref)
     ALL = "all"  # every line of every file counts as changed
 
 

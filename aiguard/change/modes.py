@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from aiguard.change.git import (
     merge_base,
     read_blobs,
     repo_specs,
+    resolve_commit,
 )
 from aiguard.change.model import DEFAULT_MAX_BYTES, ChangeSet, FileChange, Mode
 from aiguard.config import Config
@@ -45,29 +46,41 @@ def collect_changes(
     cwd: Path,
     base: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[int], None] | None = None,
+    until: str | None = None,
 ) -> ChangeSet:
     """The files `mode` compares, limited to `paths` (relative to `cwd`), sorted by path.
 
-    Outside a git repository every file under `paths` (or `cwd`) counts, as with Mode.ALL.
-    Files that cannot be checked are left out with a "file-skipped" notification.
+    Outside a git repository every file under `paths` (or `cwd`) counts, as with Mode.ALL,
+    except what `.gitignore` files and the default excludes leave out; `progress` is told how
+    many files that walk has read so far. A walk of a home or root folder is refused unless
+    `paths` bound it. Files that cannot be checked are left out with a "file-skipped"
+    notification. Mode.RANGE compares merge-base(`base`, `until`) with the commit `until`.
     """
     cwd = Path(os.path.abspath(cwd))
     if not cwd.is_dir():
         raise AiguardError(f"{cwd} is not a directory")
     if mode is Mode.BASE and not base:
         raise AiguardError("--base needs a revision, for example --base origin/main")
+    if mode is Mode.RANGE and not (base and until):
+        raise AiguardError("a range needs both ends (PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF)")
     repo = find_repo(cwd)
     if repo is None:
-        if mode in (Mode.STAGED, Mode.BASE):
-            flag = "--staged" if mode is Mode.STAGED else "--base"
+        if mode in (Mode.STAGED, Mode.BASE, Mode.RANGE):
+            flag = {Mode.STAGED: "--staged", Mode.BASE: "--base"}.get(mode, "--pre-commit")
             raise AiguardError(
                 f"{flag} needs a git repository and {cwd} is not in one;"
                 f" run without {flag} to check every file"
             )
-        return _collect_outside_git(cwd, paths, max_bytes)
+        if not paths:
+            _refuse_unbounded_walk(cwd)
+        return _collect_outside_git(cwd, paths, max_bytes, progress)
     specs = repo_specs(repo, paths)
     if mode is Mode.ALL:
         return _collect_all(repo, specs, max_bytes)
+    if mode is Mode.RANGE and base and until:
+        end = resolve_commit(repo, until, "PRE_COMMIT_TO_REF")
+        return _collect_diff(repo, mode, merge_base(repo, base, end), specs, max_bytes, end)
     since = merge_base(repo, base) if mode is Mode.BASE and base else head_or_empty(repo)
     return _collect_diff(repo, mode, since, specs, max_bytes)
 
@@ -166,7 +179,15 @@ def _within(path: str, root: str) -> bool:
 def _skipped_link(changes: ChangeSet, path: str, target: str) -> None:
     where = "the repository" if changes.in_git else "the checked directory"
     shown = target.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    _skipped(changes, path, f"symbolic link to {shown!r} points outside {where}; not followed")
+    # Not a file left unchecked (the link is what the change holds): its own kind, so that it
+    # does not count among the files that could not be checked.
+    changes.notifications.append(
+        Notification(
+            kind="link-not-followed",
+            message=f"skipped: symbolic link to {shown!r} points outside {where}; not followed",
+            path=_shown(path),
+        )
+    )
 
 
 def _link_escapes(root: Path, path: str, target: str) -> bool:
@@ -181,7 +202,12 @@ def _link_escapes(root: Path, path: str, target: str) -> bool:
 
 
 def _collect_diff(
-    repo: Repo, mode: Mode, since: str, specs: list[str] | None, max_bytes: int
+    repo: Repo,
+    mode: Mode,
+    since: str,
+    specs: list[str] | None,
+    max_bytes: int,
+    until: str | None = None,
 ) -> ChangeSet:
     """WORKING, STAGED and BASE: one diff against `since`, plus untracked files off the index.
 
@@ -189,9 +215,12 @@ def _collect_diff(
     name is not among them (pre-commit passes new names only) is still found.
     """
     changes = ChangeSet(root=str(repo.root))
-    staged = mode is Mode.STAGED
-    cached = ["--cached"] if staged else []
-    out = repo.git.run("diff", *cached, *_DIFF_OPTIONS, since, "--").stdout
+    # A range compares two commits: like the index, both sides are blobs in the repository.
+    staged = mode in (Mode.STAGED, Mode.RANGE)
+    sides = [since, until] if mode is Mode.RANGE and until else ["--cached", since]
+    if not staged:
+        sides = [since]
+    out = repo.git.run("diff", *_DIFF_OPTIONS, *sides, "--").stdout
     selected = [
         (record, patch)
         for record, patch in parse_diff(out)
@@ -327,7 +356,21 @@ def _collect_all(repo: Repo, specs: list[str] | None, max_bytes: int) -> ChangeS
     return changes
 
 
-def _collect_outside_git(cwd: Path, paths: Sequence[str], max_bytes: int) -> ChangeSet:
+def _refuse_unbounded_walk(cwd: Path) -> None:
+    """Outside git, a home folder, a root or anything above a home is too big to walk whole."""
+    home = Path(os.path.realpath(Path.home()))
+    here = Path(os.path.realpath(cwd))
+    if here == Path(here.anchor) or here == home or here in home.parents:
+        what = "your home folder" if here == home else "a folder this high up"
+        raise AiguardError(
+            f"{cwd} is not in a git repository and is {what}: aiguard would read every file "
+            "under it; name the files or folders to check (aiguard check src/)"
+        )
+
+
+def _collect_outside_git(
+    cwd: Path, paths: Sequence[str], max_bytes: int, progress: Callable[[int], None] | None
+) -> ChangeSet:
     """ALL outside git: walk `paths` (or `cwd`) on disk, relative to their common directory."""
     targets = [Path(os.path.normpath(os.path.join(cwd, p))) for p in paths] or [cwd]
     root = _common_root(cwd, targets)
@@ -341,6 +384,8 @@ def _collect_outside_git(cwd: Path, paths: Sequence[str], max_bytes: int) -> Cha
             after = _read_worktree(changes, root, path, max_bytes)
             if after is not None:
                 changes.files.append(FileChange(path=path, after=after))
+            if progress is not None:
+                progress(len(seen))
     changes.files.sort(key=lambda f: f.path)
     return changes
 

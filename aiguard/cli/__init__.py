@@ -1,6 +1,7 @@
 """The command line: `aiguard check`, `aiguard rules`, `aiguard rule ID`.
 
-Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage, config, git or plugin error.
+Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage, config, git or plugin error,
+3 part of the change could not be checked (a file unparseable or unreadable, a rule crashed).
 Expected failures are AiguardError: one line on stderr, never a traceback.
 """
 
@@ -10,13 +11,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from aiguard import __version__
 from aiguard.errors import AiguardError
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# `check` has 1 (findings) and 3 (unchecked) too: see aiguard.cli.check
+EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED = 0, 2, 130
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -46,6 +49,13 @@ def cli() -> None:
     "--base", metavar="REV", help="Check everything since the merge base of REV and HEAD."
 )
 @click.option("--all", "all_files", is_flag=True, help="Check every line of every file.")
+@click.option(
+    "--pre-commit",
+    "pre_commit",
+    is_flag=True,
+    help="What pre-commit asks for (the hook's entry): the range in PRE_COMMIT_FROM_REF/"
+    "PRE_COMMIT_TO_REF when set (pre-push, --from-ref/--to-ref), else the staged change.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -81,6 +91,12 @@ def cli() -> None:
     help="Load rules from this Python file too (repeatable).",
 )
 @click.option(
+    "--allow-unchecked",
+    is_flag=True,
+    help="Exit by the findings alone even when some files could not be checked "
+    "(unparseable, unreadable, a rule crashed); they are still reported. Without it: exit 3.",
+)
+@click.option(
     "--color/--no-color", default=None, help="Colour text output (default: when a terminal)."
 )
 def check(
@@ -88,6 +104,7 @@ def check(
     staged: bool,
     base: str | None,
     all_files: bool,
+    pre_commit: bool,
     fmt: str,
     output: Path | None,
     fail_on: str | None,
@@ -97,21 +114,27 @@ def check(
     python: str | None,
     no_suppressed: bool,
     plugin_files: tuple[Path, ...],
+    allow_unchecked: bool,
     color: bool | None,
 ) -> None:
     """Check a change: by default HEAD against the working tree.
 
-    PATHS limit the files checked (pre-commit passes the staged file names).
-    """
-    from aiguard.cli.check import CheckOptions, run_check
+    PATHS limit the files checked.
 
-    if sum([staged, base is not None, all_files]) > 1:
-        raise click.UsageError("choose at most one of --staged, --base and --all")
+    \b
+    Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or git error,
+    3 part of the change could not be checked (see --allow-unchecked).
+    """
+    from aiguard.cli.check import CheckOptions, describe_mode, pre_commit_options, run_check
+
+    if sum([staged, base is not None, all_files, pre_commit]) > 1:
+        raise click.UsageError("choose at most one of --staged, --base, --all and --pre-commit")
+    mode: dict[str, Any] = {"staged": staged, "base": base, "all_files": all_files}
+    if pre_commit:
+        mode = pre_commit_options(os.environ)
     options = CheckOptions(
         paths=paths,
-        staged=staged,
-        base=base,
-        all_files=all_files,
+        **mode,
         fmt=fmt,
         fail_on=fail_on,
         select=_split(select),
@@ -120,17 +143,20 @@ def check(
         python=python,
         include_suppressed=not no_suppressed,
         plugin_files=plugin_files,
+        allow_unchecked=allow_unchecked,
     )
     use_color = (
         color
         if color is not None
         else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     )
-    report, failed, notes = run_check(options, cwd=Path.cwd(), color=use_color)
+    report, status, notes = run_check(options, cwd=Path.cwd(), color=use_color)
+    if pre_commit:
+        notes.append(describe_mode(options))
     for note in notes:
         click.echo(note, err=True)
     _write(report, output)
-    raise click.exceptions.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+    raise click.exceptions.Exit(status)
 
 
 _plugin_option = click.option(
@@ -202,7 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("aiguard: interrupted", err=True)
+            return EXIT_INTERRUPTED
         click.echo("aiguard: aborted", err=True)
         return EXIT_ERROR
     except click.ClickException as exc:
@@ -213,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("aiguard: interrupted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader (a pager, `head`) went away: nothing left to tell anyone.
         sys.stderr.close()

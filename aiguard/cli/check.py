@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aiguard import __version__
-from aiguard.change.model import ChangeSet, Mode
+from aiguard.change.model import ChangeSet, FileChange, Mode
 from aiguard.change.modes import collect_changes
 from aiguard.config import check_rule_ids, load_config, parse_fail_on
+from aiguard.errors import AiguardError
 from aiguard.findings import Notification, Severity
 from aiguard.lint.engine import Engine
 from aiguard.lint.registry import load_registry
@@ -31,9 +34,13 @@ class CheckOptions:
     python: str | None = None
     include_suppressed: bool = True
     plugin_files: tuple[Path, ...] = ()
+    allow_unchecked: bool = False
+    until: str | None = None  # with base: the range pre-commit asked for (--pre-commit)
 
     @property
     def mode(self) -> Mode:
+        if self.base is not None and self.until is not None:
+            return Mode.RANGE
         if self.staged:
             return Mode.STAGED
         if self.base is not None:
@@ -43,13 +50,95 @@ class CheckOptions:
         return Mode.WORKING
 
 
-def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bool, list[str]]:
-    """The rendered report, whether the run failed the gate, and notes for stderr."""
+# Exit statuses of `aiguard check` (2, a usage or configuration error, is raised as AiguardError).
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNCHECKED = 0, 1, 3
+
+
+class _Progress:
+    """`aiguard: reading files... N` on a terminal's stderr, on one line it rewrites."""
+
+    EVERY = 250
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, count: int) -> None:
+        if count % self.EVERY == 0:
+            sys.stderr.write(f"\raiguard: reading files... {count}")
+            sys.stderr.flush()
+            self.shown = True
+
+    def checking(self, count: int) -> None:
+        if count >= self.EVERY:
+            sys.stderr.write(f"\r\x1b[Kaiguard: checking {count} files...")
+            sys.stderr.flush()
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _check_missing_paths(
+    missing: list[str], cwd: Path, root: Path, files: list[FileChange]
+) -> None:
+    """A PATH that names nothing on disk is a typo, unless the change deletes it."""
+    for given in missing:
+        rel = os.path.relpath(os.path.join(cwd, given), root).replace(os.sep, "/")
+        if not any(f.path == rel or f.path.startswith(rel + "/") for f in files):
+            raise AiguardError(f"{given}: no such file or directory")
+
+
+def pre_commit_options(environ: Mapping[str, str]) -> dict[str, object]:
+    """What `aiguard check --pre-commit` checks: the range pre-commit names, else the index.
+
+    pre-commit sets PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF for pre-push and for
+    `pre-commit run --from-ref/--to-ref`; for a commit, and for `--all-files` (which sets no
+    variable of its own), the hook checks the staged change.
+    """
+    start, end = environ.get("PRE_COMMIT_FROM_REF"), environ.get("PRE_COMMIT_TO_REF")
+    if start and end:
+        return {"base": start, "until": end}
+    return {"staged": True}
+
+
+def describe_mode(options: CheckOptions) -> str:
+    """One line for the hook's output: what was compared."""
+    if options.mode is Mode.RANGE:
+        return f"aiguard: checked the commits from {options.base} to {options.until}"
+    return (
+        "aiguard: checked the staged change (HEAD vs the index); pre-commit's --all-files "
+        "does not reach a hook, run `aiguard check --all` to check every file"
+    )
+
+
+def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, int, list[str]]:
+    """The rendered report, the exit status, and notes for stderr.
+
+    The status is 3 when part of the change could not be checked (unless allowed), whatever
+    the findings: a pass or a fail over an incomplete check would both claim too much.
+    """
     from aiguard.report.text import notification_line
 
     registry = load_registry(options.plugin_files)
-    changes = collect_changes(options.mode, options.paths, cwd=cwd, base=options.base)
+    missing = [p for p in options.paths if not os.path.lexists(cwd / p)]
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        changes = collect_changes(
+            options.mode,
+            options.paths,
+            cwd=cwd,
+            base=options.base,
+            progress=progress,
+            until=options.until,
+        )
+    except BaseException:
+        if progress is not None:
+            progress.done()
+        raise
     root = Path(changes.root)
+    _check_missing_paths(missing, cwd, root, changes.files)
     config = load_config(root, options.config_file).with_overrides(
         select=options.select, ignore=options.ignore, python=options.python
     )
@@ -68,21 +157,30 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
         previous={f.path: f.before for f in changes.files if f.before is not None},
     )
     jobs = os.cpu_count() or 1
-    outcome = Engine(registry.refs, config).check(changes, project, jobs=jobs)
+    if progress is not None:
+        progress.checking(len(changes.files))
+    try:
+        outcome = Engine(registry.refs, config).check(changes, project, jobs=jobs)
+    finally:
+        if progress is not None:
+            progress.done()
     result = RunResult(
         root=str(root),
         findings=outcome.findings,
         notifications=outcome.notifications,
         rules=registry,
         levels={ref.id: config.level_for(ref.id, ref.severity) for ref in registry.refs},
-        files_checked=len(changes.files),
         fail_on=config.fail_on,
         tool_version=__version__,
+        allow_unchecked=options.allow_unchecked,
     )
-    if options.fmt == "sarif" and not options.include_suppressed:
-        result.findings = result.active
-    report = render(result, options.fmt, color=color)
-    return report, result.failed, [notification_line(n) for n in result.notifications]
+    checked = {f.path for f in changes.files}
+    result.files_checked = len(checked - set(result.unchecked))
+    # Never drop suppressed findings from the result: fingerprints count repeats over them all.
+    report = render(result, options.fmt, color=color, include_suppressed=options.include_suppressed)
+    notes = [notification_line(n) for n in result.notifications]
+    status = EXIT_FINDINGS if result.failed else EXIT_CLEAN
+    return report, EXIT_UNCHECKED if result.incomplete else status, notes
 
 
 def _leave_out_vendored(changes: ChangeSet) -> None:

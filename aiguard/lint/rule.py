@@ -1,6 +1,6 @@
 """The rule API: a rule is one small class with its metadata, its examples, and its check.
 
-Two kinds, by what they read:
+Four kinds, by what they read:
 
 * `PythonRule` - a libcst visitor (`visit_<Node>` / `leave_<Node>`); all Python rules of a file
   share one batched traversal of the after-version's tree.
@@ -8,6 +8,8 @@ Two kinds, by what they read:
   `leave_<node type>`); all script rules of a file share one cursor walk of the after-version's
   tree (see aiguard.lint.walk_script).
 * `FileRule` - `check()` reads the file however it likes: raw lines, comments, a parsed config.
+* `AfterRule` - `check_after()` runs once the others have, and sees their findings: for rules
+  about aiguard's own directives (a suppression that suppresses nothing).
 
 Every rule sees both versions of the file (`self.before`, `None` for a new file, and
 `self.after`) and the `Project`. It reports with `report()`/`report_line()`; the engine keeps a
@@ -32,7 +34,7 @@ import inspect
 import posixpath
 import re
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -304,6 +306,25 @@ class FileRule(Rule):
     @abc.abstractmethod
     def check(self) -> None:
         """Read `self.after` (and `self.before`) and report what the change introduced."""
+
+
+class AfterRule(Rule):
+    """A rule that judges a file once the other rules have run on it.
+
+    `check_after` sees the other rules' findings on every line of the file (before the
+    changed-line filter and suppressions), the ids of the rules that ran on it to the end, and
+    the ids of those the engine did not run because no changed line matched their `interest`
+    (by that contract they would have reported nothing on a changed line). A rule in neither
+    set (not selected, out of scope, crashed) proves nothing. For rules about aiguard's own
+    directives, such as one that suppresses nothing. Its examples run with every installed rule
+    (see aiguard.lint.testing).
+    """
+
+    @abc.abstractmethod
+    def check_after(
+        self, findings: Sequence[Finding], ran: frozenset[str], quiet: frozenset[str]
+    ) -> None:
+        """Report through `report_line`, as a FileRule does."""
 
 
 class PythonRule(Rule):

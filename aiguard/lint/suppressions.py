@@ -33,6 +33,11 @@ class Directive:
     def valid(self) -> bool:
         return bool(self.ids) and bool(self.reason)
 
+    @property
+    def covers(self) -> tuple[int, ...]:
+        """The lines it silences: its own, and the next one when it stands alone."""
+        return (self.line, self.line + 1) if self.standalone else (self.line,)
+
 
 def parse_directives(source: Source) -> list[Directive]:
     """Every aiguard directive in the file's real comments; raises SourceError like `comments`."""
@@ -67,9 +72,8 @@ def apply(findings: Iterable[Finding], source: Source) -> list[Finding]:
         return findings
     by_line: dict[int, list[Directive]] = {}
     for d in directives:
-        by_line.setdefault(d.line, []).append(d)
-        if d.standalone:
-            by_line.setdefault(d.line + 1, []).append(d)
+        for line in d.covers:
+            by_line.setdefault(line, []).append(d)
     result = []
     for f in findings:
         covering = next((d for d in by_line.get(f.line, []) if f.rule_id in d.ids), None)

@@ -18,7 +18,7 @@ from aiguard.change.model import FileChange
 from aiguard.config import Config
 from aiguard.findings import Finding
 from aiguard.lint.engine import Engine, FileOutcome
-from aiguard.lint.rule import Example, Flag, Rule
+from aiguard.lint.rule import AfterRule, Example, Flag, Rule
 from aiguard.project import Project
 from aiguard.source import split_lines
 
@@ -78,7 +78,12 @@ def run_example(rule: type[Rule], example: Example, config: Config | None = None
     changed = frozenset({*files, path})
     project = Project(None, config, overlay=files, in_git=False, changed_paths=changed)
     change = example_change(path, example.code, example.before, deleted=example.deleted)
-    return Engine([rule], config).check_file(change, project)
+    rules: list[type[Rule]] = [rule]
+    if issubclass(rule, AfterRule):  # it judges what the other rules found: run them all
+        from aiguard.lint.registry import load_rules
+
+        rules += [r for r in load_rules().values() if r.id != rule.id]
+    return Engine(rules, config).check_file(change, project)
 
 
 def check_example(rule: type[Rule], example: Example) -> None:

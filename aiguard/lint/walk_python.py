@@ -17,6 +17,8 @@ import libcst
 from libcst import MaybeSentinel
 
 Method = Callable[[libcst.CSTNode], Any]
+# Called with the visitor whose method raised, and the exception; raising ends the walk.
+OnError = Callable[[Any, BaseException], None]
 
 # Node types whose `_visit_and_replace_children` visits attributes conditionally: their order
 # is read from each instance instead of once per type.
@@ -51,29 +53,67 @@ class BatchedWalk:
     """The visit/leave methods of several visitors, dispatched over one walk of a tree."""
 
     def __init__(
-        self, visitors: Iterable[Any], order: dict[type, tuple[str, ...]] | None = None
+        self,
+        visitors: Iterable[Any],
+        order: dict[type, tuple[str, ...]] | None = None,
+        on_error: OnError | None = None,
     ) -> None:
-        """`order` caches each node type's attribute order; share it across files."""
+        """`order` caches each node type's attribute order; share it across files.
+
+        Without `on_error` an exception from a visitor ends the walk. With it, the visitor that
+        raised is passed to `on_error` (which may re-raise to end the walk) and is left out of
+        the rest of the walk, so one broken visitor cannot silence the others. (Enclosing nodes
+        already under way may still call its remaining methods for them; a second exception
+        from it is ignored, and its caller should discard what it collected.)
+        """
+        self._visitors = list(visitors)
+        self._on_error = on_error
+        self._failed: set[int] = set()  # id() of each visitor that raised
+        self._order = {} if order is None else order
         self._methods: dict[str, tuple[Method, ...]] = {}
-        for visitor in visitors:
+        self._plans: dict[type, _Plan] = {}
+        self._collect_methods()
+
+    def _collect_methods(self) -> None:
+        self._methods = {}
+        for visitor in self._visitors:
+            if id(visitor) in self._failed:
+                continue
             for name, method in visitor.get_visitors().items():
                 self._methods[name] = (*self._methods.get(name, ()), method)
-        self._order = {} if order is None else order
-        self._plans: dict[type, _Plan] = {}
+        self._plans = {}
+
+    def _raised(self, method: Method, exc: BaseException) -> None:
+        """A visitor's method raised `exc`: end the walk, or leave that visitor out of it."""
+        if self._on_error is None or isinstance(exc, RecursionError):
+            raise exc  # a tree too deep for the walk itself is the caller's to report
+        visitor = getattr(method, "__self__", method)
+        if id(visitor) in self._failed:
+            return
+        self._on_error(visitor, exc)
+        self._failed.add(id(visitor))
+        self._collect_methods()
 
     def walk(self, node: libcst.CSTNode) -> None:
         plan = self._plans.get(type(node))
         if plan is None:
             plan = self._plan(node)
         visits, attributes, leaves = plan
+        # The try blocks cost nothing until something raises (zero-cost exceptions, 3.11+).
         for method in visits:
-            method(node)
+            try:
+                method(node)
+            except BaseException as exc:  # noqa: BLE001 -- handed to on_error, which contains it
+                self._raised(method, exc)
         if attributes is None:  # a type whose attributes depend on the instance
             attributes = self._attributes(type(node).__name__, _visited_attributes(node))
         walk = self.walk
         for attribute, before, after in attributes:
             for method in before:
-                method(node)
+                try:
+                    method(node)
+                except BaseException as exc:  # noqa: BLE001 -- handed to on_error, which contains it
+                    self._raised(method, exc)
             value = getattr(node, attribute)
             kind = type(value)
             if kind is tuple or kind is list:
@@ -82,9 +122,15 @@ class BatchedWalk:
             elif value is not None and kind is not MaybeSentinel:
                 walk(value)
             for method in after:
-                method(node)
+                try:
+                    method(node)
+                except BaseException as exc:  # noqa: BLE001 -- handed to on_error, which contains it
+                    self._raised(method, exc)
         for method in leaves:
-            method(node)
+            try:
+                method(node)
+            except BaseException as exc:  # noqa: BLE001 -- handed to on_error, which contains it
+                self._raised(method, exc)
 
     def _plan(self, node: libcst.CSTNode) -> _Plan:
         node_type = type(node)
@@ -119,6 +165,7 @@ def visit_batched(
     module: libcst.CSTNode,
     visitors: Iterable[Any],
     order: dict[type, tuple[str, ...]] | None = None,
+    on_error: OnError | None = None,
 ) -> None:
     """Like `libcst.visit_batched` for read-only visitors (return values are ignored)."""
-    BatchedWalk(visitors, order).walk(module)
+    BatchedWalk(visitors, order, on_error).walk(module)

@@ -31,7 +31,7 @@ class Visitor(Protocol):
     def get_visitors(self) -> Mapping[str, Method]: ...
 
 
-ErrorHandler = Callable[[Visitor, Exception], None]
+ErrorHandler = Callable[[Visitor, BaseException], None]
 # What one node type dispatches: (visitor, method) pairs, in the order the visitors were given.
 _Calls = tuple[tuple[Visitor, Method], ...]
 
@@ -74,7 +74,7 @@ class ScriptWalk:
                     prefix, _, node_type = name.partition("_")
                     if prefix not in ("visit", "leave") or not node_type:
                         raise TypeError(f"{name!r} is neither visit_<type> nor leave_<type>")
-            except Exception as exc:  # isolate one visitor's failure, as during the walk
+            except BaseException as exc:  # isolate one visitor's failure, as during the walk
                 if on_error is None:
                     raise
                 on_error(visitor, exc)
@@ -120,7 +120,7 @@ class ScriptWalk:
                     if len(calls) == 1 and not self._failed:  # inlined: most nodes have one
                         try:
                             calls[0][1](node)
-                        except Exception as exc:  # noqa: BLE001 -- one visitor's bug must not stop the others
+                        except BaseException as exc:  # noqa: BLE001 -- one visitor's bug must not stop the others
                             self._fail(calls[0][0], exc)
                     else:
                         self._call(calls, node)
@@ -136,7 +136,7 @@ class ScriptWalk:
                     if len(calls) == 1 and not self._failed:
                         try:
                             calls[0][1](done)
-                        except Exception as exc:  # noqa: BLE001 -- one visitor's bug must not stop the others
+                        except BaseException as exc:  # noqa: BLE001 -- one visitor's bug must not stop the others
                             self._fail(calls[0][0], exc)
                     else:
                         self._call(calls, done)
@@ -152,10 +152,10 @@ class ScriptWalk:
                 continue  # failed earlier: a leave still due, or this very dispatch
             try:
                 method(node)
-            except Exception as exc:  # noqa: BLE001 -- one visitor's bug must not stop the others
+            except BaseException as exc:  # noqa: BLE001 -- one visitor's bug must not stop the others
                 self._fail(visitor, exc)
 
-    def _fail(self, visitor: Visitor, exc: Exception) -> None:
+    def _fail(self, visitor: Visitor, exc: BaseException) -> None:
         if self._on_error is None:
             raise exc
         self._failed.add(id(visitor))

@@ -26,6 +26,8 @@ class RunResult:
     files_checked: int = 0
     fail_on: Severity | None = Severity.WARNING
     tool_version: str = ""
+    # Whether files that could not be checked still let the gate pass (--allow-unchecked).
+    allow_unchecked: bool = False
 
     @property
     def active(self) -> list[Finding]:
@@ -39,14 +41,30 @@ class RunResult:
         threshold = self.fail_on.rank
         return any(f.severity.rank >= threshold for f in self.active)
 
+    @property
+    def unchecked(self) -> list[str]:
+        """The files not (completely) checked: unparseable or unreadable, or a rule crashed on
+        them (a failure tied to no file counts under its notification kind)."""
+        return sorted({n.path or n.kind for n in self.notifications if n.unchecked})
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether the run must not pass because it could not check everything it was asked."""
+        return bool(self.unchecked) and not self.allow_unchecked
+
     def level_of(self, rule_id: str) -> Severity:
         if rule_id in self.levels:
             return self.levels[rule_id]
         return self.rules[rule_id].severity
 
 
-def render(result: RunResult, fmt: str, *, color: bool = False) -> str:
-    """Render `result` in one of FORMATS (imports only the renderer it needs)."""
+def render(
+    result: RunResult, fmt: str, *, color: bool = False, include_suppressed: bool = True
+) -> str:
+    """Render `result` in one of FORMATS (imports only the renderer it needs).
+
+    `include_suppressed=False` leaves suppressed findings out of SARIF only after their
+    fingerprints are counted, so that the others' fingerprints do not depend on it."""
     if fmt == "text":
         from aiguard.report import text
 
@@ -58,7 +76,7 @@ def render(result: RunResult, fmt: str, *, color: bool = False) -> str:
     if fmt == "sarif":
         from aiguard.report import sarif
 
-        return sarif.render(result)
+        return sarif.render(result, include_suppressed=include_suppressed)
     if fmt == "github":
         from aiguard.report import github
 

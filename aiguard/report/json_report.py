@@ -76,10 +76,12 @@ def _summary(result: RunResult) -> dict[str, Any]:
     counts = severity_counts(active)
     return {
         "files_checked": result.files_checked,
+        "files_unchecked": len(result.unchecked),
         "findings": len(active),
         "suppressed": len(result.findings) - len(active),
         "by_severity": {s.value: counts[s] for s in Severity},
         "notifications": len(result.notifications),
         "fail_on": result.fail_on.value if result.fail_on else None,
         "failed": result.failed,
+        "incomplete": result.incomplete,
     }

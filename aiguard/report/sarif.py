@@ -195,9 +195,12 @@ def _region(line: int, column: int | None, end_line: int | None, end_column: int
 
 
 def _invocation(notifications: Sequence[Notification]) -> Json:
-    """Skipped or unparseable files are notifications; only an error-level one fails the run."""
+    """Skipped or unparseable files are notifications; the run failed when part of the change
+    went unchecked (Notification.unchecked) or a notification is an error."""
     return {
-        "executionSuccessful": not any(n.level is Severity.ERROR for n in notifications),
+        "executionSuccessful": not any(
+            n.level is Severity.ERROR or n.unchecked for n in notifications
+        ),
         "toolExecutionNotifications": [_notification(n) for n in notifications],
     }
 

@@ -117,16 +117,31 @@ def _paint(text: str, style: str, *, color: bool) -> str:
 
 
 def summary_line(result: RunResult) -> str:
-    """`Found 3 findings (2 errors, 1 warning) in 5 files checked.` or `All checks passed: ...`."""
+    """`Found 3 findings (2 errors, 1 warning) in 5 files checked.` or `All checks passed: ...`.
+
+    When files could not be checked it never says "All checks passed": it counts them.
+    """
     active = result.active
     files = _plural(result.files_checked, "file")
     suppressed = len(result.findings) - len(active)
-    tail = f"; {suppressed} suppressed inline." if suppressed else "."
+    tail = f"; {suppressed} suppressed inline" if suppressed else ""
+    unchecked = len(result.unchecked)
+    if unchecked:
+        missed = f"{_plural(unchecked, 'file')} could not be checked (see the notes on stderr)"
+        if result.allow_unchecked:
+            missed += ", allowed by --allow-unchecked"
+        if not active:
+            return f"No findings in {files} checked{tail}, but {missed}."
+        return f"{_found(active)} in {files} checked{tail}; {missed}."
     if not active:
-        return f"All checks passed: {files} checked{tail}"
+        return f"All checks passed: {files} checked{tail}."
+    return f"{_found(active)} in {files} checked{tail}."
+
+
+def _found(active: list[Finding]) -> str:
     counts = severity_counts(active)
     detail = ", ".join(_plural(counts[s], s.value) for s in _ORDER if counts[s])
-    return f"Found {_plural(len(active), 'finding')} ({detail}) in {files} checked{tail}"
+    return f"Found {_plural(len(active), 'finding')} ({detail})"
 
 
 def severity_counts(findings: Iterable[Finding]) -> Counter[Severity]:

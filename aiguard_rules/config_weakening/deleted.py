@@ -99,8 +99,8 @@ class CheckConfigDeleted(FileRule):
     )
     fix = (
         "Restore the file, or move its checks and settings to where they now belong in the "
-        "same change. Deletions are seen by `aiguard check` without PATHS and in CI "
-        "(`--base`); pre-commit passes only existing files, so its hook cannot see them."
+        "same change. Deletions are seen by `aiguard check`, in CI (`--base`) and by the "
+        "pre-commit hook, which checks the whole staged change rather than file names."
     )
     files = (*_WORKFLOWS, _PRE_COMMIT, *(g for _, names, _ in _TOOLS for g in names))
     reads_deleted = True

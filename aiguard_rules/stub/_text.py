@@ -57,6 +57,33 @@ _INTENT = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# Tool directives inside a comment; an aiguard directive takes its reason with it (to the end).
+_DIRECTIVE = re.compile(
+    r"\baiguard:\s*ignore\b.*$"
+    r"|\bnoqa\b(?::\s*[\w]+(?:\s*,\s*\w+)*)?"
+    r"|\b(?:type|pyright):\s*ignore(?:\[[^\]]*\])?"
+    r"|\b(?:pylint|mypy|ruff):\s*[\w-]+(?:=[\w,-]+)?"
+    r"|\bnosec\b(?:\s+B\d+(?:\s*,\s*B\d+)*)?"
+    r"|\bpragma:\s*no\s+(?:cover|branch)\b"
+    r"|\b(?:eslint|oxlint)-(?:disable|enable)(?:-next-line|-line)?\b(?:\s+[\w@/,-]+)*"
+    r"|@ts-(?:ignore|expect-error|nocheck)\b"
+    r"|\bbiome-ignore\S*(?:\s+[\w/]+)?"
+    r"|\b(?:istanbul|c8)\s+ignore\s+\w+",
+    re.IGNORECASE,
+)
+# Words that only restate what an error-hiding handler does, or fill a sentence.
+_RESTATING = frozenset(
+    {
+        *("ignore", "ignored", "ignores", "ignoring", "error", "errors", "exception"),
+        *("exceptions", "exc", "err", "silently", "silent", "quietly", "swallow", "swallowed"),
+        *("swallows", "swallowing", "suppress", "suppressed", "suppressing", "discard"),
+        *("discarded", "catch", "catches", "caught", "all", "any", "every", "everything"),
+        *("here", "this", "that", "it", "just", "the", "an", "we", "to", "and", "or", "pass"),
+        *("continue", "skip", "skipped", "do", "does", "nothing", "ok", "okay", "fine", "is"),
+        *("are", "be", "on", "in", "of", "for", "intentional", "intentionally", "deliberate"),
+        *("deliberately", "purpose", "noop", "op", "nop", "no"),
+    }
+)
 _MARKERS = re.compile(r"^\s*(?:#+|//+|/\*+|\*+)|\*+/\s*$")
 
 
@@ -72,16 +99,39 @@ def is_unfinished(text: str) -> bool:
 
 
 def explains(text: str) -> bool:
-    """A comment that says why an empty body or a swallowed error is deliberate.
+    """A comment that says why an empty body is deliberate.
 
     Three words or more, or an intent word (`intentionally`, `no-op`, `ignore`, `best effort`),
     and no TODO/placeholder marker: `# nothing to clean up, the pipe is gone` explains;
-    `# TODO` and `# noqa` do not.
+    `# TODO` and `# noqa` do not. Tool directives (`aiguard: ignore[...] -- reason`, `noqa`,
+    `pylint: disable=...`) are not explanations: an aiguard directive suppresses the finding on
+    the record instead of making the rule look away.
     """
-    body = comment_body(text)
+    body = _without_directives(comment_body(text))
     if not body or is_unfinished(text):
         return False
     return len(_WORD.findall(body)) >= 3 or bool(_INTENT.search(body))
+
+
+def justifies(text: str) -> bool:
+    """A comment that says why discarding an error is right (AIG403, AIG405): stricter.
+
+    A model can dodge a rule by adding any comment, so a reason must say something beyond
+    "ignore it": after tool directives and the words that only restate the handler (`ignore`,
+    `errors`, `silently`, `swallow`, `intentionally`, ...) are set aside, three words must
+    remain. `# best effort: telemetry must never break the command` justifies;
+    `# ignore errors here`, `# intentionally swallow exceptions` and
+    `# aiguard: ignore[AIG403] -- reason` do not (the last suppresses the finding on the record).
+    """
+    body = _without_directives(comment_body(text))
+    if not body or is_unfinished(text):
+        return False
+    words = [w for w in _WORD.findall(body.lower()) if w not in _RESTATING]
+    return len(words) >= 3
+
+
+def _without_directives(body: str) -> str:
+    return _DIRECTIVE.sub(" ", body).strip()
 
 
 # -- the class indexes -------------------------------------------------------------------------

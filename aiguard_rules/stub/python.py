@@ -26,6 +26,7 @@ from aiguard_rules._shared.python_syntax import (
 from aiguard_rules.stub._text import (
     explains,
     is_unfinished,
+    justifies,
     python_class_index,
 )
 
@@ -612,6 +613,18 @@ class PythonErrorHidingHandler(PythonRule):
             line=5,
             severity=Severity.NOTE,
         ),
+        # A comment is a reason only if it says why: restating the handler is not one.
+        Flag("try:\n    save()\nexcept Exception:  # ignore errors here\n    pass\n", line=3),
+        Flag(
+            "try:\n    save()\nexcept Exception:\n    pass  # intentionally swallow all\n", line=3
+        ),
+        # An aiguard directive suppresses the finding on the record; it does not hide it.
+        Flag(
+            "try:\n    save()\n"
+            "except Exception:  # aiguard: ignore[AIG403] -- the cache is optional here\n"
+            "    pass\n",
+            line=3,
+        ),
         Pass("try:\n    os.remove(tmp)\nexcept FileNotFoundError:\n    pass\n"),
         Pass(
             """
@@ -699,7 +712,7 @@ class PythonErrorHidingHandler(PythonRule):
         comments = comments_in(node)
         if self._tries:
             comments += comments_above(self._tries[-1], self.after.cst)
-        if any(explains(c) for c in comments):
+        if any(justifies(c) for c in comments):
             return
         keyword = "except*" if type(node).__name__ == "ExceptStarHandler" else "except"
         caught = "bare `except:`" if node.type is None else f"`{keyword} {self._code(node.type)}`"
@@ -737,7 +750,7 @@ class PythonErrorHidingHandler(PythonRule):
             if not any(_broad(arg.value) for arg in call.args):
                 continue
             comments = comments_above(node, self.after.cst) + header_comments(node.body)
-            if not any(explains(c) for c in comments):
+            if not any(justifies(c) for c in comments):
                 message = (
                     f"`{self._code(call)}` discards every error without logging or re-raising it"
                 )

@@ -11,10 +11,10 @@ from aiguard.lint.rule import Example, Flag, Pass, Scope, ScriptRule
 from aiguard.source import Comment
 from aiguard_rules._shared import script_syntax as ts
 from aiguard_rules.stub._text import (
-    explains,
     is_unfinished,
     js_class_facts,
     js_class_index,
+    justifies,
 )
 
 if TYPE_CHECKING:
@@ -250,6 +250,12 @@ class JsErrorHidingHandler(ScriptRule):
         Flag("fetchUser(id).catch(() => {});\n", line=1),
         Flag("const user = await api.get(id)\n  .catch(() => null);\n", line=2, path="src/a.ts"),
         Flag("load().catch(function (err) { return undefined; });\n", line=1),
+        Flag("try {\n  save();\n} catch {\n  // ignore errors silently\n}\n", line=3),
+        Flag(
+            "fetchUser(id).catch(() => {});"
+            " // aiguard: ignore[AIG405] -- the preload is optional\n",
+            line=1,
+        ),
         Pass(
             """
             try {
@@ -312,7 +318,7 @@ class JsErrorHidingHandler(ScriptRule):
         )
 
     def _explained(self, first: int, last: int) -> bool:
-        return any(explains(c.text) for c in _comments_between(self.after.comments, first, last))
+        return any(justifies(c.text) for c in _comments_between(self.after.comments, first, last))
 
 
 # Calls whose only failure is "not in that format": trying one is how JS tests a format.

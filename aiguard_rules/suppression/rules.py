@@ -1,13 +1,14 @@
-"""AIG100-AIG104: the suppression rules, split by weight rather than by tool."""
+"""AIG100-AIG105: the suppression rules, split by weight rather than by tool."""
 
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
 from typing import ClassVar
 
-from aiguard.findings import Category, Severity
+from aiguard.findings import Category, Finding, Severity
 from aiguard.lint import suppressions
-from aiguard.lint.rule import FileRule, Flag, Pass
+from aiguard.lint.rule import AfterRule, FileRule, Flag, Pass
 from aiguard.memo import MemoKey
 from aiguard.source import Comment
 from aiguard_rules.suppression._model import Silencer, Weight
@@ -483,3 +484,63 @@ class UnexplainedAiguardIgnore(FileRule):
         start_col = comment.column + offset if not rows else offset - before.rfind("\n")
         end_text = comment.text[offset:].split("\n", 1)[0].removesuffix("*/").rstrip()
         return line + rows, start_col, start_col + len(end_text)
+
+
+class UnusedAiguardIgnore(AfterRule):
+    id = "AIG105"
+    name = "unused-aiguard-ignore"
+    category = Category.SUPPRESSION
+    severity = Severity.WARNING
+    languages = DIRECTIVE_LANGUAGES | {"toml", "ini", "make"}
+    summary = (
+        "An `aiguard: ignore[...]` directive suppresses nothing: no finding it names is there."
+    )
+    rationale = (
+        "A directive that suppresses nothing is a standing exception nobody needs: it outlives "
+        "the code it was written for and silences whatever the next edit introduces on that "
+        "line (ruff reports its own as RUF100, ESLint with --report-unused-disable-directives). "
+        "Precision: a rule id is judged only when that rule ran on the file to the end (it is "
+        "selected, in scope, it did not crash) and found nothing on the lines the directive "
+        "covers, or when the change gave it nothing to look at and those lines are all changed "
+        "ones; ids of rules that did not run, and ids no installed rule has, are left alone. "
+        "Other tools' directives (`# type: ignore`, `# noqa`, `eslint-disable`) are not "
+        "judged: whether they suppress anything depends on the checker's version, its "
+        "configuration and the whole program, which only running that checker can tell."
+    )
+    fix = "Delete the directive, or the ids in it that no longer suppress anything."
+    interest = r"(?i)aiguard:\s*ignore"
+    tags = ("suppression",)
+    examples = (
+        Flag("x = 1  # type: ignore[assignment]  # aiguard: ignore[AIG104] -- kept on purpose\n",
+             line=1, message="AIG104"),
+        Flag("# aiguard: ignore[AIG101] -- generated code\nx = 1\n", line=1),
+        Flag("foo(); // aiguard: ignore[AIG101] -- vendored file\n", path="example.js", line=1),
+        Pass("x = f()  # type: ignore  # aiguard: ignore[AIG101] -- generated code\n"),
+        Pass("# aiguard: ignore[AIG101] -- generated code\nx = f()  # type: ignore\n"),
+        Pass("x = 1  # aiguard: ignore[AIG999] -- a plugin rule not installed here\n"),
+        Pass("x = 1  # aiguard: ignore[AIG101]\n"),  # no reason: AIG100's to report
+    )  # fmt: skip
+
+    def check_after(
+        self, findings: Sequence[Finding], ran: frozenset[str], quiet: frozenset[str]
+    ) -> None:
+        found: set[tuple[str, int]] = {(f.rule_id, f.line) for f in findings}
+        change = self.context.change
+        for directive in suppressions.parse_directives(self.after):
+            if not directive.valid:
+                continue
+            # A rule skipped for want of interest found nothing on the changed lines only.
+            changed = all(change.is_changed(line) for line in directive.covers)
+            unused = [
+                rule_id
+                for rule_id in directive.ids
+                if (rule_id in ran or (changed and rule_id in quiet))
+                and not any((rule_id, line) in found for line in directive.covers)
+            ]
+            if unused:
+                self.report_line(
+                    directive.line,
+                    f"this aiguard directive suppresses nothing for {', '.join(unused)}: "
+                    "no such finding on the line it covers; remove it",
+                    column=directive.column,
+                )
