@@ -7,12 +7,12 @@ read them here, once per run, through `memo`.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiguard.config import Config
+from aiguard.errors import AiguardError
 from aiguard.findings import Notification
 
 if TYPE_CHECKING:
@@ -127,17 +127,20 @@ class Project:
     def _list_files(self) -> list[str]:
         assert self.root is not None
         if self.in_git:
+            # The hardened runner: the repository's fsmonitor hook or filters never run.
+            from aiguard.change.git import ls_files, runner
+
             try:
-                out = subprocess.run(
-                    ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                    cwd=self.root,
-                    capture_output=True,
-                    check=True,
-                ).stdout
-            except (OSError, subprocess.CalledProcessError):
-                out = b""
-            if out:
-                return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+                listed = ls_files(
+                    runner(self.root), None, "--cached", "--others", "--exclude-standard"
+                )
+            except AiguardError as exc:
+                self.notifications.append(
+                    Notification("project-files", f"listed the files on disk instead: {exc}")
+                )
+                listed = []
+            if listed:
+                return listed
         return list(walk_files(self.root, self.config))
 
 

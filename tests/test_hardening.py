@@ -1,0 +1,128 @@
+"""Issue 14: hostile repositories never get code run, and never crash, hang or lose a report.
+
+Anything that must not run writes a marker file; the tests assert no marker exists.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from aiguard.cli import main
+from tests.gitrepo import GitRepo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _marker_script(path: Path, marker: Path) -> Path:
+    path.write_text(f"#!/bin/sh\ntouch '{marker}'\ncat\n")
+    path.chmod(0o755)
+    return path
+
+
+def _hostile_git_repo(tmp_path: Path) -> tuple[GitRepo, Path]:
+    """A repository whose config names commands (fsmonitor, filters, textconv, ext diff, pager)."""
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(
+        {
+            "a.py": "x = 1\n",
+            "b.py": "y = 1\n",
+            ".gitattributes": "*.py filter=evil diff=evil\n",
+        },
+        "base",
+    )
+    hook = _marker_script(tmp_path / "fsmonitor.sh", markers / "fsmonitor")
+    clean = _marker_script(tmp_path / "clean.sh", markers / "clean")
+    smudge = _marker_script(tmp_path / "smudge.sh", markers / "smudge")
+    textconv = _marker_script(tmp_path / "textconv.sh", markers / "textconv")
+    external = _marker_script(tmp_path / "external.sh", markers / "external")
+    pager = _marker_script(tmp_path / "pager.sh", markers / "pager")
+    for key, value in (
+        ("core.fsmonitor", str(hook)),
+        ("filter.evil.clean", str(clean)),
+        ("filter.evil.smudge", str(smudge)),
+        ("filter.evil.required", "true"),
+        ("diff.evil.textconv", str(textconv)),
+        ("diff.evil.command", str(external)),
+        ("diff.external", str(external)),
+        ("core.pager", str(pager)),
+    ):
+        repo.git("config", key, value)
+    return repo, markers
+
+
+def _make_stat_dirty(repo: GitRepo) -> None:
+    """Change a.py and b.py so that git must hash the working tree (through the clean filter)."""
+    (repo.root / "a.py").write_text("x = 2  # type: ignore\n")
+    (repo.root / "b.py").write_text("y = 1\n")
+    os.utime(repo.root / "b.py", (1_000_000_000, 1_000_000_000))
+    (repo.root / "new.py").write_text("z = 1\n")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["check", "--all"],
+        ["check", "--base", "HEAD~1"],
+        ["check", "--format", "json"],
+    ],
+)
+def test_git_runs_no_command_the_scanned_repository_configures(
+    tmp_path: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, markers = _hostile_git_repo(tmp_path)
+    repo.commit({"c.py": "c = 1\n"}, "second")  # so that HEAD~1 exists
+    for leftover in markers.iterdir():  # our own commit ran the filter: only aiguard counts
+        leftover.unlink()
+    _make_stat_dirty(repo)
+    cwd = os.getcwd()
+    os.chdir(repo.root)
+    try:
+        code = main(args)
+    finally:
+        os.chdir(cwd)
+    out = capsys.readouterr().out
+    assert sorted(p.name for p in markers.iterdir()) == []
+    assert code == 1, out  # the new `# type: ignore` in a.py is still found
+    assert "a.py" in out
+
+
+def test_staged_runs_no_command_the_scanned_repository_configures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, markers = _hostile_git_repo(tmp_path)
+    _make_stat_dirty(repo)
+    repo.git("add", "a.py", "new.py")
+    for leftover in markers.iterdir():
+        leftover.unlink()
+    os.utime(repo.root / "a.py", (1_000_000_000, 1_000_000_000))
+    cwd = os.getcwd()
+    os.chdir(repo.root)
+    try:
+        code = main(["check", "--staged"])
+    finally:
+        os.chdir(cwd)
+    out = capsys.readouterr().out
+    assert sorted(p.name for p in markers.iterdir()) == []
+    assert code == 1, out
+    assert "a.py" in out
+
+
+def test_filters_are_disabled_whatever_the_driver_is_called(tmp_path: Path) -> None:
+    from aiguard.change.git import runner
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.git("config", "filter.a=b.c.clean", "touch marker")
+    repo.git("config", "filter.plain.process", "touch marker")
+    git = runner(repo.root)
+    keys = dict(git.overrides)
+    assert keys["filter.a=b.c.clean"] == ""
+    assert keys["filter.plain.process"] == ""
+    assert keys["filter.plain.required"] == "false"
+    shown = git.run("config", "--get", "filter.a=b.c.clean").stdout
+    assert shown == b"\n"
