@@ -6,6 +6,8 @@ Anything that must not run writes a marker file; the tests assert no marker exis
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,36 @@ def test_filters_are_disabled_whatever_the_driver_is_called(tmp_path: Path) -> N
     assert keys["filter.plain.required"] == "false"
     shown = git.run("config", "--get", "filter.a=b.c.clean").stdout
     assert shown == b"\n"
+
+
+def _hostile_import_dir(root: Path, markers: Path) -> None:
+    """A checked directory holding a `click.py` and an installed-looking rule plugin."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "click.py").write_text(f"open({str(markers / 'click')!r}, 'w').close()\n")
+    (root / "evil_rules.py").write_text(f"open({str(markers / 'plugin')!r}, 'w').close()\n")
+    dist = root / "evil_rules-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: evil-rules\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[aiguard.rules]\nevil = evil_rules\n")
+    (root / "app.py").write_text("x = 1  # type: ignore\n")
+
+
+def test_python_m_aiguard_imports_nothing_from_the_checked_directory(tmp_path: Path) -> None:
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    checked = tmp_path / "checked"
+    _hostile_import_dir(checked, markers)
+    env = {**os.environ, "AIGUARD_CACHE_DIR": str(tmp_path / "cache")}  # a cold rule index
+    env.pop("PYTHONSAFEPATH", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "aiguard", "check", "--all"],
+        cwd=checked,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert sorted(p.name for p in markers.iterdir()) == [], proc.stderr
+    assert proc.returncode == 1, proc.stderr
+    assert "app.py" in proc.stdout
