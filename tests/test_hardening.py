@@ -5,6 +5,7 @@ Anything that must not run writes a marker file; the tests assert no marker exis
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -161,3 +162,46 @@ def test_python_m_aiguard_imports_nothing_from_the_checked_directory(tmp_path: P
     assert sorted(p.name for p in markers.iterdir()) == [], proc.stderr
     assert proc.returncode == 1, proc.stderr
     assert "app.py" in proc.stdout
+
+
+# -- hostile input: crashes -------------------------------------------------------------------
+
+
+def _run_aiguard(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """aiguard in its own process: a crash (a segfault) or a hang cannot take pytest with it."""
+    return subprocess.run(
+        [sys.executable, "-P", "-m", "aiguard", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, "AIGUARD_CACHE_DIR": str(cwd.parent / "cache")},
+    )
+
+
+DEEP_PYTHON = {
+    "parens.py": "x = " + "(" * 2000 + "1" + ")" * 2000 + "\n",
+    "fstring.py": "x = " + 'f"{' * 3000 + "1" + '}"' * 3000 + "\n",
+    "unary.py": "x = " + "-" * 3000 + "1\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_PYTHON))
+def test_deeply_nested_python_is_reported_not_checked(tmp_path: Path, name: str) -> None:
+    checked = tmp_path / "checked"
+    checked.mkdir()
+    (checked / name).write_text(DEEP_PYTHON[name])
+    (checked / "ok.py").write_text("x = 1  # type: ignore\n")
+    proc = _run_aiguard(checked, "check", "--all", "--format", "json")
+    assert proc.returncode in (1, 3), proc.stderr  # never a signal (a segfault is -11)
+    report = json.loads(proc.stdout)
+    assert [n["path"] for n in report["notifications"] if n["kind"] == "parse-error"] == [name]
+    assert [f["path"] for f in report["findings"]] == ["ok.py"]
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    from aiguard.source import Source
+
+    text = 'x = "' + "(" * 5000 + '"  # ' + "[" * 5000 + "\nprint((((x))))\n"
+    assert Source("a.py", text).cst.code == text
