@@ -49,8 +49,9 @@ class JsonStore:
             data: object = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError) as exc:
-            self.problems.append(f"ignored unreadable cache file {path}: {exc}")
+        except (OSError, ValueError, RecursionError, MemoryError) as exc:
+            # A corrupt entry (say, JSON nested too deeply to decode) is dropped and rebuilt.
+            self.problems.append(f"ignored unreadable cache file {path}: {type(exc).__name__}")
             return None
         return data
 

@@ -127,10 +127,15 @@ def _from_file(path: Path, *, in_pyproject: bool) -> Config:
         raise AiguardError(f"config file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise AiguardError(f"cannot read {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, ValueError) as exc:  # ValueError: a 5,000-digit integer
         raise AiguardError(f"{path}: invalid TOML: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise AiguardError(f"{path}: invalid TOML: nested too deeply to read") from None
     if in_pyproject:
-        table = data.get("tool", {}).get("aiguard")
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise AiguardError(f"{path.name}: `tool` must be a table, not {type(tool).__name__}")
+        table = tool.get("aiguard")
         if table is None:
             return Config()
         where = f"{path.name} [tool.aiguard]"
@@ -209,9 +214,12 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 def _ids(value: Any, where: str) -> tuple[str, ...]:
     ids = _strings(value, where)
     for rule_id in ids:
-        if not (rule_id.startswith("AIG") and rule_id[3:].isdigit() and 1 <= len(rule_id) - 3 <= 3):
+        digits = rule_id[3:]
+        if not (
+            rule_id.startswith("AIG") and (digits == "" or digits.isdigit()) and len(digits) <= 3
+        ):
             raise AiguardError(
-                f"{where}: {rule_id!r} is not a rule id or prefix (like AIG101 or AIG1)"
+                f"{where}: {rule_id!r} is not a rule id or prefix (like AIG101, AIG1 or AIG)"
             )
     return ids
 

@@ -205,3 +205,54 @@ def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
 
     text = 'x = "' + "(" * 5000 + '"  # ' + "[" * 5000 + "\nprint((((x))))\n"
     assert Source("a.py", text).cst.code == text
+
+
+DEEP = "[" * 5000 + "]" * 5000
+BAD_CONFIGS = {
+    "nested-toml": ("aiguard.toml", f"exclude = {DEEP}\n", "nested too deeply"),
+    "long-integer": ("aiguard.toml", f"fail-on = {'1' * 5000}\n", "invalid TOML"),
+    "tool-not-a-table": ("pyproject.toml", "tool = 1\n", "`tool` must be a table"),
+    "nested-pyproject": ("pyproject.toml", f"[tool.aiguard]\nselect = {DEEP}\n", "nested"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CONFIGS))
+def test_a_hostile_config_file_is_a_one_line_error(tmp_path: Path, case: str) -> None:
+    name, text, expected = BAD_CONFIGS[case]
+    checked = tmp_path / "checked"
+    checked.mkdir()
+    (checked / name).write_text(text)
+    (checked / "a.py").write_text("x = 1\n")
+    proc = _run_aiguard(checked, "check", "--all")
+    assert proc.returncode == 2, proc.stderr
+    assert expected in proc.stderr
+    assert "internal error" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_the_readme_select_example_selects_every_rule(tmp_path: Path) -> None:
+    checked = tmp_path / "checked"
+    checked.mkdir()
+    (checked / "aiguard.toml").write_text('select = ["AIG"]\n')
+    (checked / "a.py").write_text("x = 1  # type: ignore\n")
+    proc = _run_aiguard(checked, "check", "--all")
+    assert proc.returncode == 1, proc.stderr
+    assert "AIG1" in proc.stdout
+
+
+def test_a_corrupt_cache_entry_is_discarded_and_rebuilt(tmp_path: Path) -> None:
+    checked = tmp_path / "checked"
+    checked.mkdir()
+    (checked / "a.py").write_text("x = 1  # type: ignore\n")
+    first = _run_aiguard(checked, "check", "--all")
+    entries = sorted((tmp_path / "cache").rglob("*.json"))
+    assert first.returncode == 1 and entries, first.stderr
+    for entry in entries:
+        entry.write_text("[" * 100_000 + "]" * 100_000)
+    second = _run_aiguard(checked, "check", "--all")
+    assert second.returncode == 1, second.stderr
+    assert second.stdout == first.stdout
+    assert "internal error" not in second.stderr
+    third = _run_aiguard(checked, "check", "--all")  # rebuilt: read back without a word
+    assert third.returncode == 1 and third.stdout == first.stdout
+    assert all(entry.read_text().startswith("{") for entry in entries)
