@@ -13,7 +13,10 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from aiguard.safe_read import read_text
+
 ENV_CACHE_DIR = "AIGUARD_CACHE_DIR"
+_CACHE_LIMIT = 64 * 1024 * 1024  # a rule index or namespace entry is far smaller
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path | None:
@@ -46,7 +49,7 @@ class JsonStore:
             return None
         path = self.directory / kind / key[:2] / f"{key}.json"
         try:
-            data: object = json.loads(path.read_text(encoding="utf-8"))
+            data: object = json.loads(read_text(path, _CACHE_LIMIT))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, RecursionError, MemoryError) as exc:

@@ -11,6 +11,7 @@ from typing import Any
 from aiguard import tomlcompat as tomllib
 from aiguard.errors import AiguardError
 from aiguard.findings import Severity
+from aiguard.safe_read import read_text
 
 DEFAULT_TEST_PATHS = (
     "tests/**",
@@ -122,7 +123,7 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
 
 def _from_file(path: Path, *, in_pyproject: bool) -> Config:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))
     except FileNotFoundError:
         raise AiguardError(f"config file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:

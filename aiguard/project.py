@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aiguard.config import Config
 from aiguard.errors import AiguardError
 from aiguard.findings import Notification
+from aiguard.safe_read import read_bytes
 
 if TYPE_CHECKING:
     from aiguard.facts.python.environment import TargetEnvironment
@@ -112,10 +113,8 @@ class Project:
             return None
         full = self.root / path
         try:
-            if full.is_symlink() or not full.is_file() or full.stat().st_size > MAX_FILE_BYTES:
-                return None
-            data = full.read_bytes()
-        except OSError:
+            data = read_bytes(full, MAX_FILE_BYTES, follow=False)
+        except OSError:  # missing, a link, not a regular file or over the limit: no text
             return None
         if b"\0" in data:
             return None

@@ -256,3 +256,127 @@ def test_a_corrupt_cache_entry_is_discarded_and_rebuilt(tmp_path: Path) -> None:
     third = _run_aiguard(checked, "check", "--all")  # rebuilt: read back without a word
     assert third.returncode == 1 and third.stdout == first.stdout
     assert all(entry.read_text().startswith("{") for entry in entries)
+
+
+# -- hangs and blow-ups -----------------------------------------------------------------------
+
+
+def _limited() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+
+def _without_virtual_env() -> dict[str, str]:
+    """The environment without $VIRTUAL_ENV, so that the repository's .venv is the one found."""
+    return {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+
+
+def _run_limited(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """aiguard under a 2 GiB address-space limit and a 60 s timeout, stdin an open pipe."""
+    with subprocess.Popen(
+        [sys.executable, "-P", "-m", "aiguard", *args],
+        cwd=cwd,
+        stdin=subprocess.PIPE,  # never written to: reading it would block
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_limited,
+        env={**_without_virtual_env(), "AIGUARD_CACHE_DIR": str(cwd.parent / "cache")},
+    ) as proc:
+        try:
+            out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def _venv_repo(tmp_path: Path) -> tuple[GitRepo, Path]:
+    repo = GitRepo(tmp_path / "repo")
+    site = repo.root / ".venv" / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    (repo.root / "app.py").write_text("import requests  # type: ignore\n")
+    return repo, site
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/stdin"])
+def test_a_pyvenv_cfg_linked_to_a_device_is_not_read(tmp_path: Path, device: str) -> None:
+    repo, _ = _venv_repo(tmp_path)
+    (repo.root / ".venv" / "pyvenv.cfg").symlink_to(device)
+    proc = _run_limited(repo.root, "check", "--all")
+    assert proc.returncode == 1, proc.stderr
+    assert "app.py" in proc.stdout
+
+
+ENVIRONMENT_PROBE = """
+import sys
+from pathlib import Path
+from aiguard.facts.python.environment import find_environment
+env = find_environment(Path(sys.argv[1]), None)
+print("found", len(env.notices))
+"""
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/stdin", "fifo"])
+def test_the_environment_reader_never_opens_a_special_file(tmp_path: Path, special: str) -> None:
+    repo, site = _venv_repo(tmp_path)
+    cfg = repo.root / ".venv" / "pyvenv.cfg"
+    if special == "fifo":
+        os.mkfifo(cfg)
+        os.mkfifo(site / "evil.pth")
+    else:
+        cfg.symlink_to(special)
+        (site / "evil.pth").symlink_to(special)
+    with subprocess.Popen(
+        [sys.executable, "-P", "-c", ENVIRONMENT_PROBE, str(repo.root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_limited,
+        env=_without_virtual_env(),
+    ) as proc:
+        try:
+            out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise
+    assert proc.returncode == 0, err
+    assert out.startswith("found")
+
+
+def test_fifos_in_the_tree_and_the_environment_are_not_opened(tmp_path: Path) -> None:
+    repo, site = _venv_repo(tmp_path)
+    (repo.root / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    os.mkfifo(repo.root / "pipe.py")
+    os.mkfifo(repo.root / "pyproject.toml.d")
+    dist = site / "requests-2.0.dist-info"
+    dist.mkdir()
+    for name in ("METADATA", "RECORD", "top_level.txt", "entry_points.txt"):
+        os.mkfifo(dist / name)
+    os.mkfifo(site / "evil.pth")
+    for args in (["check"], ["check", "--all"]):
+        proc = _run_limited(repo.root, *args)
+        assert proc.returncode == 1, proc.stderr
+        assert "app.py" in proc.stdout
+
+
+def test_the_safe_reader_refuses_devices_fifos_and_large_files(tmp_path: Path) -> None:
+    from aiguard.safe_read import FileTooLarge, NotRegularFile, read_bytes
+
+    os.mkfifo(tmp_path / "fifo")
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 11)
+    with pytest.raises(NotRegularFile):
+        read_bytes(tmp_path / "fifo")
+    with pytest.raises(NotRegularFile):
+        read_bytes("/dev/zero")
+    with pytest.raises(FileTooLarge):
+        read_bytes(big, 10)
+    assert read_bytes(big, 11) == b"x" * 11
+    (tmp_path / "link").symlink_to(big)
+    with pytest.raises(OSError):
+        read_bytes(tmp_path / "link", follow=False)

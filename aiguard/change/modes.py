@@ -149,10 +149,15 @@ def _read_worktree(changes: ChangeSet, root: Path, path: str, max_bytes: int) ->
 
 def _read_capped(full: Path, max_bytes: int) -> tuple[bytes, int]:
     """At most `max_bytes + 1` bytes and the size, never through a symlink swapped in."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    # O_NONBLOCK: a FIFO swapped in after the lstat must not block the open.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_BINARY", 0)
     fd = os.open(full, flags)
     with os.fdopen(fd, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
+        st = os.fstat(handle.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"not a regular file ({stat.filemode(st.st_mode)})")
+        size = st.st_size
         return handle.read(max_bytes + 1), size
 
 

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiguard.safe_read import read_text
+
 _VENV_DIR_NAMES = (".venv", "venv")
 _LIB_PYTHON = re.compile(r"^python(3)\.(\d+)t?$")
 
@@ -112,7 +114,7 @@ def _looks_like_prefix(path: Path) -> bool:
 
 def read_pyvenv_cfg(prefix: Path) -> dict[str, str]:
     try:
-        text = (prefix / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
+        text = read_text(prefix / "pyvenv.cfg", errors="replace")
     except OSError:
         return {}
     values = {}
