@@ -380,3 +380,105 @@ def test_the_safe_reader_refuses_devices_fifos_and_large_files(tmp_path: Path) -
     (tmp_path / "link").symlink_to(big)
     with pytest.raises(OSError):
         read_bytes(tmp_path / "link", follow=False)
+
+
+# -- nothing lost -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def one_finding(tmp_path: Path) -> Path:
+    checked = tmp_path / "checked"
+    checked.mkdir()
+    (checked / "a.py").write_text("x = 1  # type: ignore\n")
+    return checked
+
+
+@pytest.mark.parametrize("where", ["stdout", "--output"])
+def test_a_full_device_is_a_clear_error_with_its_own_exit_status(
+    one_finding: Path, where: str
+) -> None:
+    args = [sys.executable, "-P", "-m", "aiguard", "check", "--all"]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            args if where == "stdout" else [*args, "--output", "/dev/full"],
+            cwd=one_finding,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert proc.returncode == 4, proc.stderr
+    assert "No space left on device" in proc.stderr
+    assert "internal error" not in proc.stderr
+
+
+def test_a_closed_stdout_is_a_clear_error(one_finding: Path) -> None:
+    proc = subprocess.run(
+        f"'{sys.executable}' -P -m aiguard check --all >&-",
+        shell=True,
+        cwd=one_finding,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 4, proc.stderr
+    assert "standard output is closed" in proc.stderr
+
+
+def _small_file_limit() -> None:
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
+
+
+def test_a_failed_write_leaves_the_previous_report_whole(one_finding: Path) -> None:
+    report = one_finding.parent / "report.json"
+    report.write_text('{"previous": "report"}\n')
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "aiguard",
+            "check",
+            "--all",
+            "--format",
+            "sarif",
+            "--output",
+            str(report),
+        ],
+        cwd=one_finding,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=_small_file_limit,
+        env={**os.environ, "AIGUARD_CACHE_DIR": ""},  # the cache must not hit the limit first
+    )
+    assert proc.returncode == 4, proc.stderr
+    assert f"cannot write {report}" in proc.stderr
+    assert report.read_text() == '{"previous": "report"}\n'
+    assert sorted(p.name for p in report.parent.iterdir()) == ["checked", "report.json"]
+
+
+def test_the_output_file_is_replaced_whole_with_its_mode_kept(one_finding: Path) -> None:
+    report = one_finding.parent / "report.json"
+    report.write_text("old\n")
+    report.chmod(0o640)
+    code = main_in(one_finding, ["check", "--all", "--format", "json", "--output", str(report)])
+    assert code == 1
+    assert json.loads(report.read_text())["findings"][0]["path"] == "a.py"
+    assert report.stat().st_mode & 0o777 == 0o640
+
+
+def main_in(cwd: Path, args: list[str]) -> int:
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return main(args)
+    finally:
+        os.chdir(old)

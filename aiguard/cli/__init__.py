@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 import click
 
 from aiguard import __version__
-from aiguard.errors import AiguardError
+from aiguard.errors import AiguardError, ReportNotWritten
 
 if TYPE_CHECKING:
     from aiguard.lint.rule import Rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_REPORT_LOST = 4  # the report could not be written (full disk, closed stdout)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -130,7 +131,12 @@ def check(
     use_color = (
         color
         if color is not None
-        else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+        else (
+            output is None
+            and sys.stdout is not None
+            and sys.stdout.isatty()
+            and "NO_COLOR" not in os.environ
+        )
     )
     report, failed, notes = run_check(options, cwd=Path.cwd(), color=use_color)
     for note in notes:
@@ -245,13 +251,9 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 
 
 def _write(report: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(report, nl=False)
-        return
-    try:
-        output.write_text(report, encoding="utf-8")
-    except OSError as exc:
-        raise AiguardError(f"cannot write {output}: {exc.strerror or exc}") from None
+    from aiguard.report.write import write_report
+
+    write_report(report, output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -270,6 +272,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_ERROR
+    except ReportNotWritten as exc:
+        click.echo(f"aiguard: error: {exc}", err=True)
+        return EXIT_REPORT_LOST
     except AiguardError as exc:
         click.echo(f"aiguard: error: {exc}", err=True)
         return EXIT_ERROR
