@@ -13,6 +13,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from aiguard.errors import AiguardError
 from aiguard.safe_read import read_text
 
 ENV_CACHE_DIR = "AIGUARD_CACHE_DIR"
@@ -31,6 +32,24 @@ def cache_dir(environ: Mapping[str, str]) -> Path | None:
         return Path(xdg) / "aiguard"
     home = environ.get("HOME") or environ.get("USERPROFILE")
     return Path(home) / ".cache" / "aiguard" if home else None
+
+
+def check_cache_dir(environ: Mapping[str, str], root: Path) -> None:
+    """$AIGUARD_CACHE_DIR must be absolute and outside the checked repository (or empty)."""
+    explicit = environ.get(ENV_CACHE_DIR)
+    if not explicit:
+        return
+    if not os.path.isabs(explicit):
+        raise AiguardError(
+            f"{ENV_CACHE_DIR}={explicit!r} is a relative path: it would write into whatever"
+            " directory aiguard runs in; give an absolute path (or an empty value: no cache)"
+        )
+    real, real_root = os.path.realpath(explicit), os.path.realpath(root)
+    if real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise AiguardError(
+            f"{ENV_CACHE_DIR}={explicit!r} is inside the checked repository {root}:"
+            " aiguard writes only the report asked for; choose a directory outside it"
+        )
 
 
 def cache_key(*parts: str) -> str:

@@ -482,3 +482,41 @@ def main_in(cwd: Path, args: list[str]) -> int:
         return main(args)
     finally:
         os.chdir(old)
+
+
+def test_utf16_files_are_skipped_with_a_note(one_finding: Path) -> None:
+    (one_finding / "wide.py").write_bytes("x = 1  # type: ignore\n".encode("utf-16"))
+    proc = _run_aiguard(one_finding, "check", "--all", "--format", "json")
+    report = json.loads(proc.stdout)
+    notes = [(n["path"], n["kind"]) for n in report["notifications"]]
+    assert ("wide.py", "file-skipped") in notes
+    assert "UTF-16" in proc.stderr
+
+
+@pytest.mark.parametrize("given", ["/etc/passwd", "/nowhere/python3"])
+def test_a_python_option_that_names_no_interpreter_is_a_usage_error(
+    one_finding: Path, given: str
+) -> None:
+    proc = _run_aiguard(one_finding, "check", "--all", "--python", given)
+    assert proc.returncode == 2, proc.stderr
+    assert f"--python {given}" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_a_cache_dir_inside_the_repository_or_relative_is_refused(
+    one_finding: Path, inside: bool
+) -> None:
+    value = str(one_finding / ".cache") if inside else "relative-cache"
+    proc = subprocess.run(
+        [sys.executable, "-P", "-m", "aiguard", "check", "--all"],
+        cwd=one_finding,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "AIGUARD_CACHE_DIR": value},
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "AIGUARD_CACHE_DIR" in proc.stderr
+    assert sorted(p.name for p in one_finding.iterdir()) == ["a.py"]

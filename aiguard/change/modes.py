@@ -84,6 +84,8 @@ class _Skip:
 
 def _decode(data: bytes, size: int, max_bytes: int) -> str | _Skip:
     """The text of a file's bytes (`data` may be cut short when `size` exceeds the limit)."""
+    if _is_utf16(data, size):  # text, though full of NULs: say why it is not checked
+        return _Skip("UTF-16 text (aiguard reads UTF-8 only)")
     if b"\0" in data[:_BINARY_PROBE]:
         return _Skip(None)
     if size > max_bytes:
@@ -94,6 +96,17 @@ def _decode(data: bytes, size: int, max_bytes: int) -> str | _Skip:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return _Skip(f"not valid UTF-8 (byte {exc.start})")
+
+
+def _is_utf16(data: bytes, size: int) -> bool:
+    """A byte-order mark, an even size, and a start that decodes as UTF-16."""
+    if size % 2 or not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    try:
+        data[:_BINARY_PROBE].decode("utf-16")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _size(n: int) -> str:

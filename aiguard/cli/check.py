@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aiguard import __version__
+from aiguard.cache import check_cache_dir
 from aiguard.change.model import Mode
 from aiguard.change.modes import collect_changes
 from aiguard.config import check_rule_ids, load_config, parse_fail_on
@@ -46,9 +47,14 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
     """The rendered report, whether the run failed the gate, and notes for stderr."""
     from aiguard.report.text import notification_line
 
-    registry = load_registry(options.plugin_files)
     changes = collect_changes(options.mode, options.paths, cwd=cwd, base=options.base)
     root = Path(changes.root)
+    check_cache_dir(os.environ, root)  # before the rule index is written there
+    registry = load_registry(options.plugin_files)
+    if options.python:
+        from aiguard.facts.python.discovery import check_python_option
+
+        check_python_option(options.python, root)
     config = load_config(root, options.config_file).with_overrides(
         select=options.select, ignore=options.ignore, python=options.python
     )
