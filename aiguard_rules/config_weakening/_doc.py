@@ -330,7 +330,8 @@ class _TomlLocator:
 # -- INI ---------------------------------------------------------------------------------------
 
 _SECTION = re.compile(r"\[(?P<name>.+)\]")
-_OPTION = re.compile(r"(?P<key>[^=:\s][^=:]*?)\s*[=:]")
+# The key ends on a non-space, so `\s*` never re-scans a run of spaces (linear on a 30 KB line).
+_OPTION = re.compile(r"(?P<key>[^=:\s](?:[^=:]*[^=:\s])?)\s*[=:]")
 
 
 def parse_ini(source: Source) -> IniDoc:
