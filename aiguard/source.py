@@ -273,7 +273,8 @@ _BRACKETS = re.compile(r"[][(){}]")
 _OPENING = frozenset("([{")
 
 
-def _bracket_depth(text: str) -> int:
+def bracket_depth(text: str) -> int:
+    """The deepest nesting of ([{ brackets, counting every one (in strings and comments too)."""
     depth = deepest = 0
     for match in _BRACKETS.finditer(text):
         if match.group() in _OPENING:
@@ -291,7 +292,7 @@ def _check_nesting(text: str) -> None:
     count too), so only text that fails it is tokenized: the brackets of the code itself, and
     those inside f-strings (whose replacement fields libcst parses as nested code).
     """
-    if _bracket_depth(text) <= MAX_BRACKET_DEPTH:
+    if bracket_depth(text) <= MAX_BRACKET_DEPTH:
         return
     depth = 0
     try:
@@ -301,7 +302,7 @@ def _check_nesting(text: str) -> None:
             elif tok.type == tokenize.OP and tok.string in ")]}":
                 depth = max(depth - 1, 0)
             elif tok.type == tokenize.STRING and _is_fstring(tok.string):
-                if depth + _bracket_depth(tok.string) > MAX_BRACKET_DEPTH:
+                if depth + bracket_depth(tok.string) > MAX_BRACKET_DEPTH:
                     break
             else:
                 continue

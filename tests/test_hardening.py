@@ -520,3 +520,24 @@ def test_a_cache_dir_inside_the_repository_or_relative_is_refused(
     assert proc.returncode == 2, proc.stderr
     assert "AIGUARD_CACHE_DIR" in proc.stderr
     assert sorted(p.name for p in one_finding.iterdir()) == ["a.py"]
+
+
+def test_a_checked_config_with_a_huge_integer_or_deep_yaml_is_not_checked(
+    one_finding: Path,
+) -> None:
+    checked = {
+        "sub/pyproject.toml": f"[tool.coverage.report]\nfail_under = {'9' * 5000}\n",
+        ".pre-commit-config.yaml": "repos: " + "[" * 10_000 + "]" * 10_000 + "\n",
+    }
+    for name, text in checked.items():
+        (one_finding / name).parent.mkdir(exist_ok=True)
+        (one_finding / name).write_text(text)
+    proc = _run_aiguard(one_finding, "check", "--all", "--format", "json", timeout=30)
+    report = json.loads(proc.stdout)
+    assert proc.returncode in (1, 3), proc.stderr
+    parse_errors = {
+        n["path"]: n["message"] for n in report["notifications"] if n["kind"] == "parse-error"
+    }
+    assert sorted(parse_errors) == sorted(checked)
+    assert "TOML error" in parse_errors["sub/pyproject.toml"]
+    assert "nested more than 200 levels" in parse_errors[".pre-commit-config.yaml"]
