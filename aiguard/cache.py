@@ -13,7 +13,11 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from aiguard.errors import AiguardError
+from aiguard.safe_read import read_text
+
 ENV_CACHE_DIR = "AIGUARD_CACHE_DIR"
+_CACHE_LIMIT = 64 * 1024 * 1024  # a rule index or namespace entry is far smaller
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path | None:
@@ -28,6 +32,24 @@ def cache_dir(environ: Mapping[str, str]) -> Path | None:
         return Path(xdg) / "aiguard"
     home = environ.get("HOME") or environ.get("USERPROFILE")
     return Path(home) / ".cache" / "aiguard" if home else None
+
+
+def check_cache_dir(environ: Mapping[str, str], root: Path) -> None:
+    """$AIGUARD_CACHE_DIR must be absolute and outside the checked repository (or empty)."""
+    explicit = environ.get(ENV_CACHE_DIR)
+    if not explicit:
+        return
+    if not os.path.isabs(explicit):
+        raise AiguardError(
+            f"{ENV_CACHE_DIR}={explicit!r} is a relative path: it would write into whatever"
+            " directory aiguard runs in; give an absolute path (or an empty value: no cache)"
+        )
+    real, real_root = os.path.realpath(explicit), os.path.realpath(root)
+    if real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise AiguardError(
+            f"{ENV_CACHE_DIR}={explicit!r} is inside the checked repository {root}:"
+            " aiguard writes only the report asked for; choose a directory outside it"
+        )
 
 
 def cache_key(*parts: str) -> str:
@@ -46,11 +68,12 @@ class JsonStore:
             return None
         path = self.directory / kind / key[:2] / f"{key}.json"
         try:
-            data: object = json.loads(path.read_text(encoding="utf-8"))
+            data: object = json.loads(read_text(path, _CACHE_LIMIT))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError) as exc:
-            self.problems.append(f"ignored unreadable cache file {path}: {exc}")
+        except (OSError, ValueError, RecursionError, MemoryError) as exc:
+            # A corrupt entry (say, JSON nested too deeply to decode) is dropped and rebuilt.
+            self.problems.append(f"ignored unreadable cache file {path}: {type(exc).__name__}")
             return None
         return data
 

@@ -11,6 +11,7 @@ from typing import Any
 from aiguard import tomlcompat as tomllib
 from aiguard.errors import AiguardError
 from aiguard.findings import Severity
+from aiguard.safe_read import read_text
 
 DEFAULT_TEST_PATHS = (
     "tests/**",
@@ -125,15 +126,20 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
 
 def _from_file(path: Path, *, in_pyproject: bool) -> Config:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))
     except FileNotFoundError:
         raise AiguardError(f"config file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise AiguardError(f"cannot read {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, ValueError) as exc:  # ValueError: a 5,000-digit integer
         raise AiguardError(f"{path}: invalid TOML: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise AiguardError(f"{path}: invalid TOML: nested too deeply to read") from None
     if in_pyproject:
-        table = data.get("tool", {}).get("aiguard")
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise AiguardError(f"{path.name}: `tool` must be a table, not {type(tool).__name__}")
+        table = tool.get("aiguard")
         if table is None:
             return Config()
         where = f"{path.name} [tool.aiguard]"
@@ -217,9 +223,12 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 def _ids(value: Any, where: str) -> tuple[str, ...]:
     ids = _strings(value, where)
     for rule_id in ids:
-        if not (rule_id.startswith("AIG") and rule_id[3:].isdigit() and 1 <= len(rule_id) - 3 <= 3):
+        digits = rule_id[3:]
+        if not (
+            rule_id.startswith("AIG") and (digits == "" or digits.isdigit()) and len(digits) <= 3
+        ):
             raise AiguardError(
-                f"{where}: {rule_id!r} is not a rule id or prefix (like AIG101 or AIG1)"
+                f"{where}: {rule_id!r} is not a rule id or prefix (like AIG101, AIG1 or AIG)"
             )
     return ids
 

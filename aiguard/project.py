@@ -8,14 +8,15 @@ from many files through `memo`.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiguard.config import Config
+from aiguard.errors import AiguardError
 from aiguard.findings import Notification
 from aiguard.memo import Memo, MemoKey
+from aiguard.safe_read import read_bytes
 from aiguard.source import Source
 
 if TYPE_CHECKING:
@@ -144,10 +145,8 @@ class Project:
             return None
         full = self.root / path
         try:
-            if full.is_symlink() or not full.is_file() or full.stat().st_size > MAX_FILE_BYTES:
-                return None
-            data = full.read_bytes()
-        except OSError:
+            data = read_bytes(full, MAX_FILE_BYTES, follow=False)
+        except OSError:  # missing, a link, not a regular file or over the limit: no text
             return None
         if b"\0" in data:
             return None
@@ -159,17 +158,20 @@ class Project:
     def _list_files(self) -> list[str]:
         assert self.root is not None
         if self.in_git:
+            # The hardened runner: the repository's fsmonitor hook or filters never run.
+            from aiguard.change.git import ls_files, runner
+
             try:
-                out = subprocess.run(
-                    ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                    cwd=self.root,
-                    capture_output=True,
-                    check=True,
-                ).stdout
-            except (OSError, subprocess.CalledProcessError):
-                out = b""
-            if out:
-                return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+                listed = ls_files(
+                    runner(self.root), None, "--cached", "--others", "--exclude-standard"
+                )
+            except AiguardError as exc:
+                self.notifications.append(
+                    Notification("project-files", f"listed the files on disk instead: {exc}")
+                )
+                listed = []
+            if listed:
+                return listed
         return list(walk_files(self.root, self.config))
 
 

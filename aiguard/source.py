@@ -197,6 +197,7 @@ class Source:
     def _parse_cst(self) -> libcst.Module:
         import libcst
 
+        _check_nesting(self.text)  # libcst's native parser overflows its stack on deep nesting
         try:
             return libcst.parse_module(self.text)
         except libcst.ParserSyntaxError as exc:
@@ -404,6 +405,63 @@ def _python_syntax_error(text: str, exc: Exception) -> tuple[int, int, str]:
         return int(found.group(1)), int(found.group(2)), message
     line = int(getattr(exc, "raw_line", 1) or 1)
     return line, int(getattr(exc, "raw_column", 0) or 0) + 1, message
+
+
+# CPython's tokenizer refuses more than 200 nested brackets ("too many nested parentheses");
+# libcst's native parser has no such limit and dies of a stack overflow (a segfault, taking the
+# process with it) somewhere past a thousand. Text CPython refuses is refused before libcst sees it.
+MAX_BRACKET_DEPTH = 200
+_BRACKETS = re.compile(r"[][(){}]")
+_OPENING = frozenset("([{")
+
+
+def bracket_depth(text: str) -> int:
+    """The deepest nesting of ([{ brackets, counting every one (in strings and comments too)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+def _check_nesting(text: str) -> None:
+    """Raise SourceError for Python nested deeper than CPython accepts.
+
+    Counting every bracket character is cheap and over-counts (brackets in strings and comments
+    count too), so only text that fails it is tokenized: the brackets of the code itself, and
+    those inside f-strings (whose replacement fields libcst parses as nested code).
+    """
+    if bracket_depth(text) <= MAX_BRACKET_DEPTH:
+        return
+    depth = 0
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.OP and tok.string in _OPENING:
+                depth += 1
+            elif tok.type == tokenize.OP and tok.string in ")]}":
+                depth = max(depth - 1, 0)
+            elif tok.type == tokenize.STRING and _is_fstring(tok.string):
+                if depth + bracket_depth(tok.string) > MAX_BRACKET_DEPTH:
+                    break
+            else:
+                continue
+            if depth > MAX_BRACKET_DEPTH:
+                break
+        else:
+            return
+    except (tokenize.TokenError, SyntaxError) as exc:
+        raise SourceError(f"Python tokenize error: {exc}") from None
+    raise SourceError(
+        f"more than {MAX_BRACKET_DEPTH} nested brackets, which Python itself refuses; not checked"
+    )
+
+
+def _is_fstring(token: str) -> bool:
+    prefix = token[: min(i for i in (token.find("'"), token.find('"')) if i >= 0)]
+    return "f" in prefix.lower()
 
 
 def _python_comments(text: str) -> tuple[Comment, ...]:

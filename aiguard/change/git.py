@@ -11,13 +11,20 @@ from pathlib import Path
 
 from aiguard.errors import AiguardError
 
-# Settings that would change the shape of git's output; the user's own values must not apply.
+# Settings that would change the shape of git's output, or make git run a command the scanned
+# repository names (a file-system monitor hook, a pager): the user's own values must not apply.
 _GIT_CONFIG = (
+    "--no-pager",
     "-c", "core.quotePath=false",
     "-c", "diff.noprefix=false",
     "-c", "diff.mnemonicPrefix=false",
     "-c", "diff.relative=false",
+    "-c", "core.fsmonitor=false",
+    "-c", "core.pager=cat",
+    "-c", "diff.external=",
 )  # fmt: skip
+# The parts of a `filter.<driver>` that name a command git would run on file contents.
+_FILTER_COMMANDS = ("clean", "smudge", "process")
 
 
 # -- running git --------------------------------------------------------------------------
@@ -25,15 +32,20 @@ _GIT_CONFIG = (
 
 @dataclass(frozen=True)
 class _Git:
-    """Runs git in one directory, in the C locale, never taking optional locks."""
+    """Runs git in one directory, in the C locale, never taking optional locks.
+
+    `overrides` are config settings passed through GIT_CONFIG_KEY_n/GIT_CONFIG_VALUE_n (no
+    quoting to get wrong, whatever a driver is called); `with_filters_disabled` fills them.
+    """
 
     cwd: Path
+    overrides: tuple[tuple[str, str], ...] = ()
 
     def run(
         self, *args: str, stdin: bytes | None = None, ok: tuple[int, ...] = (0,)
     ) -> subprocess.CompletedProcess[bytes]:
         command = ["git", *_GIT_CONFIG, *args]
-        env = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+        env = _environment(self.overrides)
         try:
             if stdin is None:
                 proc = subprocess.run(
@@ -53,6 +65,51 @@ class _Git:
         if proc.returncode not in ok:
             raise AiguardError(_git_failure(args, proc))
         return proc
+
+
+def _environment(overrides: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """The environment git runs in: ours after the caller's GIT_CONFIG_* entries, so ours win."""
+    env = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    env.pop("GIT_EXTERNAL_DIFF", None)
+    try:
+        count = int(env.get("GIT_CONFIG_COUNT", "0"))
+    except ValueError:
+        count = 0
+    count = max(count, 0)
+    for index, (key, value) in enumerate(overrides, start=count):
+        env[f"GIT_CONFIG_KEY_{index}"] = key
+        env[f"GIT_CONFIG_VALUE_{index}"] = value
+    if overrides or count:
+        env["GIT_CONFIG_COUNT"] = str(count + len(overrides))
+    return env
+
+
+def with_filters_disabled(git: _Git) -> _Git:
+    """`git` with every configured content filter emptied, so no driver command ever runs.
+
+    `.gitattributes` in the scanned tree chooses a driver by name and the config (any scope)
+    says what it runs; git cannot be told to ignore attributes (before 2.40), so each driver
+    that names a command gets an empty one, and `required` off so that an empty one is no
+    error. Reading config runs nothing.
+    """
+    proc = git.run("config", "-z", "--get-regexp", r"^filter\.", ok=(0, 1))
+    drivers: set[str] = set()
+    for entry in proc.stdout.split(b"\0"):
+        key = entry.split(b"\n", 1)[0].decode("utf-8", "surrogateescape")
+        name, dot, leaf = key[len("filter.") :].rpartition(".")
+        if dot and name and leaf.lower() in _FILTER_COMMANDS:
+            drivers.add(name)
+    overrides = [
+        (f"filter.{name}.{leaf}", value)
+        for name in sorted(drivers)
+        for leaf, value in (*((c, "") for c in _FILTER_COMMANDS), ("required", "false"))
+    ]
+    return _Git(git.cwd, (*git.overrides, *overrides))
+
+
+def runner(cwd: Path) -> _Git:
+    """The hardened git runner for `cwd` (filters disabled), for callers outside this package."""
+    return with_filters_disabled(_Git(cwd))
 
 
 def _git_failure(args: Sequence[str], proc: subprocess.CompletedProcess[bytes]) -> str:
@@ -88,7 +145,7 @@ def find_repo(cwd: Path) -> Repo | None:
         raise AiguardError("git rev-parse gave unexpected output; aiguard needs git 2.15 or later")
     head = lines[3] if proc.returncode == 0 and len(lines) > 3 and lines[3] else None
     root = Path(lines[0])
-    return Repo(_Git(root), root, lines[1], lines[2] == "true", head)
+    return Repo(with_filters_disabled(_Git(root)), root, lines[1], lines[2] == "true", head)
 
 
 def repo_specs(repo: Repo, paths: Sequence[str]) -> list[str] | None:

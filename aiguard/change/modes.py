@@ -97,6 +97,8 @@ class _Skip:
 
 def _decode(data: bytes, size: int, max_bytes: int) -> str | _Skip:
     """The text of a file's bytes (`data` may be cut short when `size` exceeds the limit)."""
+    if _is_utf16(data, size):  # text, though full of NULs: say why it is not checked
+        return _Skip("UTF-16 text (aiguard reads UTF-8 only)")
     if b"\0" in data[:_BINARY_PROBE]:
         return _Skip(None)
     if size > max_bytes:
@@ -107,6 +109,17 @@ def _decode(data: bytes, size: int, max_bytes: int) -> str | _Skip:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return _Skip(f"not valid UTF-8 (byte {exc.start})")
+
+
+def _is_utf16(data: bytes, size: int) -> bool:
+    """A byte-order mark, an even size, and a start that decodes as UTF-16."""
+    if size % 2 or not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    try:
+        data[:_BINARY_PROBE].decode("utf-16")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _size(n: int) -> str:
@@ -162,10 +175,15 @@ def _read_worktree(changes: ChangeSet, root: Path, path: str, max_bytes: int) ->
 
 def _read_capped(full: Path, max_bytes: int) -> tuple[bytes, int]:
     """At most `max_bytes + 1` bytes and the size, never through a symlink swapped in."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    # O_NONBLOCK: a FIFO swapped in after the lstat must not block the open.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_BINARY", 0)
     fd = os.open(full, flags)
     with os.fdopen(fd, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
+        st = os.fstat(handle.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"not a regular file ({stat.filemode(st.st_mode)})")
+        size = st.st_size
         return handle.read(max_bytes + 1), size
 
 

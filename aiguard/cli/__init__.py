@@ -1,7 +1,8 @@
 """The command line: `aiguard check`, `aiguard rules`, `aiguard rule ID`.
 
 Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage, config, git or plugin error,
-3 part of the change could not be checked (a file unparseable or unreadable, a rule crashed).
+3 part of the change could not be checked (a file unparseable or unreadable, a rule crashed),
+4 the report could not be written, 130 interrupted.
 Expected failures are AiguardError: one line on stderr, never a traceback.
 """
 
@@ -16,10 +17,11 @@ from typing import Any
 import click
 
 from aiguard import __version__
-from aiguard.errors import AiguardError
+from aiguard.errors import AiguardError, ReportNotWritten
 
 # `check` has 1 (findings) and 3 (unchecked) too: see aiguard.cli.check
 EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED = 0, 2, 130
+EXIT_REPORT_LOST = 4  # the report could not be written (full disk, closed stdout)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -148,7 +150,12 @@ def check(
     use_color = (
         color
         if color is not None
-        else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+        else (
+            output is None
+            and sys.stdout is not None
+            and sys.stdout.isatty()
+            and "NO_COLOR" not in os.environ
+        )
     )
     report, status, notes = run_check(options, cwd=Path.cwd(), color=use_color)
     if pre_commit:
@@ -209,13 +216,9 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 
 
 def _write(report: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(report, nl=False)
-        return
-    try:
-        output.write_text(report, encoding="utf-8")
-    except OSError as exc:
-        raise AiguardError(f"cannot write {output}: {exc.strerror or exc}") from None
+    from aiguard.report.write import write_report
+
+    write_report(report, output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,6 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_ERROR
+    except ReportNotWritten as exc:
+        click.echo(f"aiguard: error: {exc}", err=True)
+        return EXIT_REPORT_LOST
     except AiguardError as exc:
         click.echo(f"aiguard: error: {exc}", err=True)
         return EXIT_ERROR

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aiguard import __version__
+from aiguard.cache import check_cache_dir
 from aiguard.change.model import ChangeSet, FileChange, Mode
 from aiguard.change.modes import collect_changes
 from aiguard.config import check_rule_ids, load_config, parse_fail_on
@@ -121,7 +122,6 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, in
     """
     from aiguard.report.text import notification_line
 
-    registry = load_registry(options.plugin_files)
     missing = [p for p in options.paths if not os.path.lexists(cwd / p)]
     progress = _Progress() if sys.stderr.isatty() else None
     try:
@@ -139,6 +139,12 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, in
         raise
     root = Path(changes.root)
     _check_missing_paths(missing, cwd, root, changes.files)
+    check_cache_dir(os.environ, root)  # before the rule index is written there
+    registry = load_registry(options.plugin_files)
+    if options.python:
+        from aiguard.facts.python.discovery import check_python_option
+
+        check_python_option(options.python, root)
     config = load_config(root, options.config_file).with_overrides(
         select=options.select, ignore=options.ignore, python=options.python
     )

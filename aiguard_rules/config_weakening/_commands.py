@@ -499,6 +499,8 @@ def _nox(source: Source) -> list[Command]:
         module = ast.parse(source.text)
     except (SyntaxError, ValueError) as exc:
         raise SourceError(f"Python syntax error: {exc}") from None
+    except (RecursionError, MemoryError) as exc:
+        raise SourceError(f"too deeply nested to parse ({type(exc).__name__})") from None
     found: list[Command] = []
     for function in ast.walk(module):
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):

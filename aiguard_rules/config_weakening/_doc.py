@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiguard import tomlcompat as tomllib
 from aiguard.memo import MemoKey
-from aiguard.source import Source, SourceError
+from aiguard.source import MAX_BRACKET_DEPTH, Source, SourceError, bracket_depth
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -142,9 +142,9 @@ def parse_toml(source: Source) -> Doc:
         text = source.text.lstrip("\ufeff")  # a byte-order mark does not shift lines
         data = tomllib.loads(text)
         return Doc(data, _TomlLocator(_toml_tokens(text)).run())
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or an integer of more than 4,300 digits
         raise SourceError(f"TOML error: {exc}") from None
-    except RecursionError:
+    except (RecursionError, MemoryError):
         raise SourceError("TOML too deeply nested to read") from None
 
 
@@ -334,7 +334,8 @@ class _TomlLocator:
 # -- INI ---------------------------------------------------------------------------------------
 
 _SECTION = re.compile(r"\[(?P<name>.+)\]")
-_OPTION = re.compile(r"(?P<key>[^=:\s][^=:]*?)\s*[=:]")
+# The key ends on a non-space, so `\s*` never re-scans a run of spaces (linear on a 30 KB line).
+_OPTION = re.compile(r"(?P<key>[^=:\s](?:[^=:]*[^=:\s])?)\s*[=:]")
 
 
 def parse_ini(source: Source) -> IniDoc:
@@ -606,6 +607,8 @@ def parse_yaml(source: Source) -> Doc:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    if bracket_depth(source.text) > MAX_BRACKET_DEPTH:  # ruamel takes seconds on deep flow nesting
+        raise SourceError(f"YAML nested more than {MAX_BRACKET_DEPTH} levels deep; not read")
     yaml = YAML(typ="rt")
     try:
         loaded = yaml.load(source.text.lstrip("\ufeff"))

@@ -7,6 +7,8 @@ import posixpath
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from aiguard.safe_read import read_text
+
 if TYPE_CHECKING:
     from aiguard.project import Project
 
@@ -124,9 +126,6 @@ class FileView:
             return None
         full = os.path.join(self.root, path)
         try:
-            if os.path.getsize(full) > MAX_LOCKFILE_BYTES:
-                return None
-            with open(full, "rb") as handle:
-                return handle.read().decode("utf-8", "replace")
-        except OSError:
+            return read_text(full, MAX_LOCKFILE_BYTES, errors="replace")
+        except OSError:  # unreadable, not a regular file or over the limit
             return None

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiguard.errors import AiguardError
+from aiguard.safe_read import read_text
+
 _VENV_DIR_NAMES = (".venv", "venv")
 _LIB_PYTHON = re.compile(r"^python(3)\.(\d+)t?$")
 
@@ -78,6 +81,23 @@ def under_pre_commit(environ: Mapping[str, str]) -> bool:
     )
 
 
+_INTERPRETER_NAME = re.compile(r"(?:python|pypy)[\w.-]*\Z", re.IGNORECASE)
+
+
+def check_python_option(given: str, root: Path) -> None:
+    """`--python` must name an interpreter or an environment directory: else a usage error."""
+    path = Path(given).expanduser()
+    if not path.is_absolute():
+        path = root / path
+    if not os.path.lexists(path):
+        raise AiguardError(f"--python {given}: no such file or directory")
+    if prefix_of(path) is None:
+        raise AiguardError(
+            f"--python {given}: not a Python interpreter (python, python3.X) of an environment,"
+            " nor an environment directory (with pyvenv.cfg or lib/pythonX.Y)"
+        )
+
+
 def prefix_of(path: Path) -> Path | None:
     """The environment directory of an interpreter path or of an environment directory.
 
@@ -90,6 +110,8 @@ def prefix_of(path: Path) -> Path | None:
         if not (path.is_file() or path.is_symlink()):
             return None
     except OSError:
+        return None
+    if not _INTERPRETER_NAME.match(path.name):  # /etc/passwd is no interpreter, whatever "/" holds
         return None
     for candidate in (
         path.parent.parent,
@@ -112,7 +134,7 @@ def _looks_like_prefix(path: Path) -> bool:
 
 def read_pyvenv_cfg(prefix: Path) -> dict[str, str]:
     try:
-        text = (prefix / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
+        text = read_text(prefix / "pyvenv.cfg", errors="replace")
     except OSError:
         return {}
     values = {}

@@ -36,6 +36,7 @@ from aiguard.facts.python.namespace import (
     read_namespace,
 )
 from aiguard.facts.python.stdlib import Stdlib
+from aiguard.safe_read import read_text
 
 CACHE_FORMAT = 6  # 4: enum exporters dynamic; 5: Requires-Dist; 6: extend_path namespaces
 
@@ -256,7 +257,7 @@ class TargetEnvironment:
             except (KeyError, ValueError, TypeError, IndexError):
                 pass
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = read_text(path, errors="replace")
         except OSError as exc:
             return RawNamespace(frozenset(), frozenset(), (), f"cannot be read ({exc.strerror})")
         raw = read_namespace(text)

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiguard.safe_read import read_text
+
 EXTENSION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.(?:[^.]+\.)?(?:so|pyd)$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -141,7 +143,7 @@ def scan_dir(directory: Path | str) -> list[os.DirEntry[str]]:
 def _pth_dirs(pth: Path, site_dir: Path) -> list[Path]:
     """The directories a .pth file (or an .egg-link) adds to sys.path; import lines are skipped."""
     try:
-        text = pth.read_text(encoding="utf-8", errors="replace")
+        text = read_text(pth, errors="replace")
     except OSError:
         return []
     found = []
@@ -161,7 +163,7 @@ def _pth_dirs(pth: Path, site_dir: Path) -> list[Path]:
 def _pth_imported_modules(pth: Path) -> list[str]:
     """Modules a .pth file's import lines would import (to read their mapping, never to run)."""
     try:
-        text = pth.read_text(encoding="utf-8", errors="replace")
+        text = read_text(pth, errors="replace")
     except OSError:
         return []
     names = []
@@ -256,9 +258,7 @@ def _read_pth(index: EnvironmentIndex, site: Path, pth: Path, owner: Mapping[str
             provided.update(module_names(listing))
     for module in _pth_imported_modules(pth):
         try:
-            found = read_editable_mapping(
-                (site / f"{module}.py").read_text(encoding="utf-8", errors="replace")
-            )
+            found = read_editable_mapping(read_text(site / f"{module}.py", errors="replace"))
         except OSError:
             continue
         for name, paths in found.items():
@@ -325,7 +325,7 @@ def _read_distribution(path: Path) -> tuple[Distribution, list[str]]:
     editable = False
     if path.is_dir():
         try:
-            direct = json.loads((path / "direct_url.json").read_text(encoding="utf-8"))
+            direct = json.loads(read_text(path / "direct_url.json"))
             editable = bool(direct.get("dir_info", {}).get("editable"))
         except (OSError, ValueError, AttributeError):
             editable = False
@@ -350,21 +350,21 @@ def _read_metadata_header(path: Path) -> tuple[str, str, list[str]]:
     name = version = ""
     requires: list[str] = []
     try:
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if not line.strip():
-                    break
-                key, _, value = line.partition(":")
-                if key.lower() == "name" and not name:
-                    name = value.strip()
-                elif key.lower() == "version" and not version:
-                    version = value.strip()
-                elif key.lower() == "requires-dist" and "extra" not in value.partition(";")[2]:
-                    required = _REQUIREMENT_NAME.match(value.strip())
-                    if required:
-                        requires.append(re.sub(r"[-_.]+", "-", required.group(0)).lower())
-    except OSError:
-        pass
+        lines = read_text(path, errors="replace").splitlines()
+    except OSError:  # unreadable, not a regular file or too large: no name from it
+        return name, version, requires
+    for line in lines:
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        if key.lower() == "name" and not name:
+            name = value.strip()
+        elif key.lower() == "version" and not version:
+            version = value.strip()
+        elif key.lower() == "requires-dist" and "extra" not in value.partition(";")[2]:
+            required = _REQUIREMENT_NAME.match(value.strip())
+            if required:
+                requires.append(re.sub(r"[-_.]+", "-", required.group(0)).lower())
     return name, version, requires
 
 
@@ -374,9 +374,7 @@ _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 def _read_lines(path: Path) -> list[str]:
     try:
         return [
-            line.strip()
-            for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
-            if line.strip()
+            line.strip() for line in read_text(path, errors="replace").splitlines() if line.strip()
         ]
     except OSError:
         return []
