@@ -348,20 +348,80 @@ def test_sarif_uris_are_percent_encoded_references() -> None:
     assert sarif.root_uri("C:\\work\\my repo") == "file:///C:/work/my%20repo/"
 
 
-def test_sarif_regions() -> None:
+def test_sarif_regions_always_have_an_end() -> None:
     def region(**kw: Any) -> dict[str, Any]:
+        kw.setdefault("line_text", "abcdefghij")
         log = validate_sarif(sarif.render(make_result([finding("a.py", 5, **kw)])))
         loc = log["runs"][0]["results"][0]["locations"][0]
         result: dict[str, Any] = loc["physicalLocation"]["region"]
         return result
 
-    assert region(column=3) == {"startLine": 5, "startColumn": 3}
-    assert region(column=3, end_column=7) == {
-        "startLine": 5, "startColumn": 3, "endLine": 5, "endColumn": 7,
-    }  # fmt: skip
-    assert region(column=3, end_line=6) == {"startLine": 5, "startColumn": 3, "endLine": 6}
-    assert region(column=9, end_line=5, end_column=2) == {"startLine": 5, "startColumn": 9}
-    assert region(column=3, end_line=2, end_column=9) == {"startLine": 5, "startColumn": 3}
+    def at(start_column: int, end_line: int, end_column: int) -> dict[str, int]:
+        return {
+            "startLine": 5,
+            "startColumn": start_column,
+            "endLine": end_line,
+            "endColumn": end_column,
+        }
+
+    assert region(column=3, end_column=7) == at(3, 5, 7)
+    assert region(column=3, end_line=6, end_column=2) == at(3, 6, 2)
+    # Unknown, empty or backwards ends: to the end of the start line (10 characters).
+    assert region(column=3) == at(3, 5, 11)
+    assert region(column=3, end_line=6) == at(3, 5, 11)
+    assert region(column=9, end_line=5, end_column=2) == at(9, 5, 11)
+    assert region(column=9, end_line=5, end_column=9) == at(9, 5, 11)
+    assert region(column=3, end_line=2, end_column=9) == at(3, 5, 11)
+    assert region(column=1, line_text="abc\r\n") == at(1, 5, 4)
+    # Past the end of the line (or no line text at all): still one character wide.
+    assert region(column=14) == at(14, 5, 15)
+    assert region(column=1, line_text="") == at(1, 5, 2)
+
+
+def test_sarif_every_result_has_end_line_and_column() -> None:
+    log = validate_sarif(sarif.render(make_result()))
+    for result in log["runs"][0]["results"]:
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert {"startLine", "startColumn", "endLine", "endColumn"} <= set(region)
+        assert (region["endLine"], region["endColumn"]) > (
+            region["startLine"],
+            region["startColumn"],
+        )
+
+
+def test_sarif_line_hash_is_the_upload_actions(tmp_path: Path) -> None:
+    """A readable file gets GitHub's own primaryLocationLineHash beside aiguard's fingerprint;
+    a missing file, a line past the end and a symlink out of the root get none."""
+    from aiguard.report.line_hash import line_hashes
+
+    root = tmp_path / "root"
+    (root / "src").mkdir(parents=True)
+    text = "import os\r\n\n  x = 1  # type: ignore\nx = 2  # type: ignore\n"
+    (root / "src" / "a.py").write_bytes(text.encode())
+    outside = tmp_path / "outside.py"
+    outside.write_text("secret\n")
+    (root / "link.py").symlink_to(outside)
+    findings = [
+        finding("gone.py", 1),
+        finding("link.py", 1),
+        finding("src/a.py", 3),
+        finding("src/a.py", 4),
+        finding("src/a.py", 99),
+    ]
+    result = make_result(findings)
+    result.root = str(root)
+    log = validate_sarif(sarif.render(result))
+    prints = [r["partialFingerprints"] for r in log["runs"][0]["results"]]
+    assert [sorted(p) for p in prints] == [
+        ["aiguard/v1"],
+        ["aiguard/v1"],
+        ["aiguard/v1", "primaryLocationLineHash"],
+        ["aiguard/v1", "primaryLocationLineHash"],
+        ["aiguard/v1"],
+    ]
+    hashes = line_hashes(text)
+    assert prints[2]["primaryLocationLineHash"] == hashes[2]
+    assert prints[3]["primaryLocationLineHash"] == hashes[3]
 
 
 def test_sarif_notifications() -> None:
