@@ -492,13 +492,69 @@ def test_github_annotations_and_escaping() -> None:
     assert name == "warning" and props == {
         "file": "src/b.py", "line": "2", "endLine": "4", "title": "AIG401 pass-only-body",
     }  # fmt: skip
-    name, props, _ = parse_command(lines[2])
+    # Errors, then warnings (findings before notifications), then notices.
+    assert lines[2] == "::warning file=big.py,title=aiguard::skipped big.py: larger than 1 MiB"
+    assert lines[3].startswith("::warning file=c.py,line=4,title=aiguard::")
+    name, props, _ = parse_command(lines[4])
     assert name == "notice"
     assert props["file"] == "src/my dir/ünï%2C co%3Ade.py"  # the comma cannot add a property
     assert unescape(props["file"]) == WEIRD_PATH
-    assert lines[3] == "::warning file=big.py,title=aiguard::skipped big.py: larger than 1 MiB"
-    assert lines[4].startswith("::warning file=c.py,line=4,title=aiguard::")
     assert lines[5] == "aiguard: no Python environment found"  # no path: a plain line
+
+
+def test_github_errors_first_capped_per_kind_with_a_final_notice() -> None:
+    notes = [finding(f"n{i:02}.py", 1, severity=Severity.NOTE) for i in range(12)]
+    warnings = [finding(f"w{i:02}.py", 1, "AIG401") for i in range(3)]
+    errors = [finding(f"e{i:02}.py", 1) for i in range(14)]
+    found = sorted(notes + warnings + errors, key=lambda f: f.sort_key)
+    lines = github.render(make_result(found, [])).splitlines()
+    commands = [parse_command(line) for line in lines if line.startswith("::")]
+    kinds = [name for name, _, _ in commands]
+    # 10 errors, all 3 warnings, 9 notices and the notice that says 5 + 3 were left out.
+    assert kinds == ["error"] * 10 + ["warning"] * 3 + ["notice"] * 10
+    assert [p["file"] for _, p, _ in commands[:10]] == [f"e{i:02}.py" for i in range(10)]
+    assert commands[-1][1] == {"title": "aiguard"}
+    assert unescape(commands[-1][2]).startswith("7 more not shown as annotations")
+    plain = [line for line in lines if not line.startswith("::")]
+    assert plain == [
+        *(f"aiguard: e{i:02}.py:1:1: AIG101 [error] AIG101 at 1" for i in range(10, 14)),
+        *(f"aiguard: n{i:02}.py:1:1: AIG101 [note] AIG101 at 1" for i in range(9, 12)),
+    ]
+    # Exactly 10 of a kind and nothing more: no notice, nothing left out.
+    ten = sorted(errors[:10], key=lambda f: f.sort_key)
+    assert all(
+        line.startswith("::error ") for line in github.render(make_result(ten, [])).splitlines()
+    )
+
+
+def test_step_summary_is_a_structured_review() -> None:
+    from aiguard.report import step_summary
+
+    out = step_summary.render(make_result())
+    assert out.startswith("## aiguard review summary\n\n")
+    assert "| Suppressions added | 2 |" in out and "| Stubs and swallowed errors | 1 |" in out
+    assert "| file | suppressions | stubs |" in out
+    assert "| src\\/a\\.py | 1 |  |" in out and "| src\\/b\\.py |  | 1 |" in out
+    assert "### Suppressions added (2)" in out and "### Stubs and swallowed errors (1)" in out
+    assert "| src\\/b\\.py:2 | AIG401 pass\\-only\\-body | warning | AIG401 at 2 |" in out
+    assert "### Suppressed inline with `aiguard: ignore` (1)" in out
+    assert "| src\\/a\\.py:7 | AIG101 | legacy API\\, see \\#12 |" in out
+    assert "- warning: c\\.py:4: cannot parse c\\.py\\: bad token" in out
+    # Hostile text cannot break a table row, start a line, open a link or mention anyone.
+    hostile = finding("a|b.py", 1, message="x | y\n## [link](http://e.x) <b> @team")
+    lines = step_summary.render(make_result([hostile], [])).splitlines()
+    row = next(line for line in lines if line.startswith("| a\\|b\\.py:1 "))
+    assert row.count(" | ") == 3 and "\\|" in row and "\\n\\#\\#" in row
+    assert "\\[link\\]" in row and "\\<b\\>" in row and "\\@team" in row
+
+
+def test_step_summary_stays_under_githubs_limit() -> None:
+    from aiguard.report import step_summary
+
+    many = [finding("a.py", n, message="m" * 500) for n in range(1, 5000)]
+    out = step_summary.render(make_result(many, []))
+    assert len(out.encode()) < 1024 * 1024
+    assert "more not shown: the summary is limited to 1 MiB." in out
 
 
 def test_github_notification_without_path_is_a_plain_line() -> None:
@@ -590,7 +646,10 @@ def test_any_text_gives_valid_sarif_and_one_line_commands(
     for line in lines:
         assert line == line.splitlines()[0]  # nothing Python or the runner would break on
         assert "\r" not in line and "\u2028" not in line
-    for line, f in zip(lines, result.active, strict=False):
+    commands = [line for line in lines if line.startswith("::") and "title=aiguard::" not in line]
+    by_severity = sorted(result.active, key=lambda f: -f.severity.rank)  # errors first
+    assert len(commands) == len(by_severity)
+    for line, f in zip(commands, by_severity, strict=True):
         name, props, message = parse_command(line)
         assert name in ("error", "warning", "notice") and set(props) >= {"file", "line", "title"}
         assert unescape(props["file"]) == text.printable(f.path, keep="\t\r\n")

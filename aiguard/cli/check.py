@@ -10,6 +10,7 @@ from aiguard import __version__
 from aiguard.change.model import Mode
 from aiguard.change.modes import collect_changes
 from aiguard.config import check_rule_ids, load_config, parse_fail_on
+from aiguard.errors import AiguardError
 from aiguard.lint.engine import Engine
 from aiguard.lint.registry import load_registry
 from aiguard.project import Project
@@ -78,4 +79,21 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
     if options.fmt == "sarif" and not options.include_suppressed:
         result.findings = result.active
     report = render(result, options.fmt, color=color)
+    if options.fmt == "github":
+        append_step_summary(result, os.environ.get("GITHUB_STEP_SUMMARY", ""))
     return report, result.failed, [notification_line(n) for n in result.notifications]
+
+
+def append_step_summary(result: RunResult, path: str) -> None:
+    """Add the review summary to GitHub's `$GITHUB_STEP_SUMMARY` file, when the runner set one."""
+    if not path:
+        return
+    from aiguard.report import step_summary
+
+    try:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(step_summary.render(result))
+    except OSError as exc:
+        raise AiguardError(
+            f"cannot write $GITHUB_STEP_SUMMARY ({path}): {exc.strerror or exc}"
+        ) from None

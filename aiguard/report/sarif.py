@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aiguard.change.model import DEFAULT_MAX_BYTES
 from aiguard.findings import Finding, Notification, Severity, with_fingerprints
 from aiguard.lint.rule import Flag, Pass, Rule
 from aiguard.report.json_report import dumps, tool_version
@@ -36,6 +37,7 @@ INFORMATION_URI = "https://pypi.org/project/aiguard-lint/"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "aiguard/v1"
 LINE_HASH_KEY = "primaryLocationLineHash"
+MAX_HASHED_BYTES = DEFAULT_MAX_BYTES
 AUTOMATION_ID = "aiguard/"  # category "aiguard", no run id: each upload replaces the last
 PROBLEM_SEVERITY = {
     Severity.ERROR: "error",
@@ -321,8 +323,11 @@ class _LineHashes:
             full = (root / path).resolve(strict=True)
             if not full.is_relative_to(root) or not full.is_file():
                 return None
-            data = full.read_bytes()
+            with full.open("rb") as source:
+                data = source.read(MAX_HASHED_BYTES + 1)
         except (OSError, RuntimeError, ValueError):  # gone, unreadable, a symlink loop, a NUL
+            return None
+        if len(data) > MAX_HASHED_BYTES:  # aiguard skipped it too; the action hashes it itself
             return None
         return line_hashes(decode_like_node(data))
 
