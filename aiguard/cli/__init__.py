@@ -54,11 +54,12 @@ def cli() -> None:
 @click.option("--all", "all_files", is_flag=True, help="Check every line of every file.")
 @click.option(
     "--format",
+    "--output-format",
     "fmt",
     type=click.Choice(["text", "json", "sarif", "github", "gitlab"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format (--output-format is the same option, as in ruff).",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
@@ -87,7 +88,28 @@ def cli() -> None:
     help="Load rules from this Python file too (repeatable).",
 )
 @click.option(
-    "--color/--no-color", default=None, help="Colour text output (default: when a terminal)."
+    "--color",
+    type=click.Choice(["always", "never", "auto"]),
+    is_flag=False,
+    flag_value="always",
+    default="auto",
+    show_default=True,
+    help="Colour text output: always (also through a pipe), never, or auto: when writing to a "
+    "terminal, unless NO_COLOR is set; FORCE_COLOR forces it. `--color` alone is always.",
+)
+@click.option("--no-color", is_flag=True, help="The same as --color never.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print the findings only: no summary line, no notes."
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how many findings each rule has instead of the findings (text or json).",
+)
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print which config file applies and the resolved settings, then exit.",
 )
 def check(
     paths: tuple[str, ...],
@@ -103,7 +125,11 @@ def check(
     python: str | None,
     no_suppressed: bool,
     plugin_files: tuple[Path, ...],
-    color: bool | None,
+    color: str,
+    no_color: bool,
+    quiet: bool,
+    statistics: bool,
+    show_settings: bool,
 ) -> None:
     """Check a change: by default HEAD against the working tree.
 
@@ -113,6 +139,8 @@ def check(
 
     if sum([staged, base is not None, all_files]) > 1:
         raise click.UsageError("choose at most one of --staged, --base and --all")
+    if statistics and fmt not in ("text", "json"):
+        raise click.UsageError("--statistics prints text or json, not --format " + fmt)
     options = CheckOptions(
         paths=paths,
         staged=staged,
@@ -126,16 +154,23 @@ def check(
         python=python,
         include_suppressed=not no_suppressed,
         plugin_files=plugin_files,
+        quiet=quiet,
+        statistics=statistics,
     )
-    use_color = (
-        color
-        if color is not None
-        else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    if show_settings:
+        from aiguard.cli.check import show_settings as settings_report
+
+        click.echo(settings_report(options, cwd=Path.cwd()), nl=False)
+        return
+    use_color = use_colour(
+        "never" if no_color else color,
+        environ=os.environ,
+        terminal=output is None and sys.stdout.isatty(),
     )
     report, failed, notes = run_check(options, cwd=Path.cwd(), color=use_color)
     for note in notes:
         click.echo(note, err=True)
-    _write(report, output)
+    _write(report, output, color=use_color)
     raise click.exceptions.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
@@ -216,6 +251,26 @@ def rule(rule_id: str) -> None:
     click.echo("\n".join(out))
 
 
+def use_colour(choice: str, *, environ: Mapping[str, str], terminal: bool) -> bool:
+    """--color always|never win; auto follows NO_COLOR (no-color.org), then FORCE_COLOR
+    (force-color.org), each when set to a non-empty value, then whether it is a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return terminal
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the configuration ([tool.aiguard] / aiguard.toml)."""
+    from aiguard.config_schema import schema as config_schema
+
+    click.echo(json.dumps(config_schema(), indent=2))
+
+
 def rules_markdown(registry: Mapping[str, type[Rule]]) -> str:
     """The rule table as Markdown (the README's table is this output)."""
     lines = [
@@ -244,9 +299,10 @@ def _split(value: str | None) -> tuple[str, ...] | None:
     return tuple(v.strip().upper() for v in value.split(",") if v.strip())
 
 
-def _write(report: str, output: Path | None) -> None:
+def _write(report: str, output: Path | None, *, color: bool = False) -> None:
     if output is None:
-        click.echo(report, nl=False)
+        # click.echo strips colour codes unless told: --color always must survive a pipe.
+        click.echo(report, nl=False, color=color)
         return
     try:
         output.write_text(report, encoding="utf-8")
