@@ -313,3 +313,60 @@ def test_gitlab_template_publishes_code_quality_then_fails(tmp_path: Path) -> No
     assert {i["check_name"] for i in issues} >= {"AIG101", "AIG401"}
     assert all(i["location"]["path"] == "app.py" for i in issues)
     assert "app.py:2:" in done.stdout  # the text report in the job log
+
+
+# -- the README's snippets ----------------------------------------------------------------
+
+README = ROOT / "README.md"
+
+
+def readme_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+def test_readme_pre_commit_snippet_pins_a_commit_that_exists(tmp_path: Path) -> None:
+    """Pasted in a clone of aiguard, it prints a config whose repo and rev are real."""
+    (snippet,) = [b for b in readme_blocks("sh") if "printf 'repos:" in b]
+    clone = tmp_path / "aiguard"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
+    done = subprocess.run(
+        ["bash", "-c", snippet], cwd=clone, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    (entry,) = load_text(done.stdout)["repos"]
+    assert entry["repo"] == str(ROOT) and entry["hooks"] == [{"id": "aiguard"}]
+    assert re.fullmatch(r"[0-9a-f]{40}", entry["rev"])
+    subprocess.run(["git", "cat-file", "-e", f"{entry['rev']}^{{commit}}"], cwd=ROOT, check=True)
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text(done.stdout)
+    pre_commit = Path(sys.executable).parent / "pre-commit"
+    check = subprocess.run(
+        [str(pre_commit), "validate-config", str(config)], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_readme_workflow_uses_the_action_with_real_inputs() -> None:
+    workflows = [load_text(b) for b in readme_blocks("yaml") if "runs-on:" in b]
+    (workflow,) = workflows
+    assert workflow["permissions"] == {"contents": "read", "security-events": "write"}
+    steps = workflow["jobs"]["aiguard"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0
+    (ours,) = [s for s in steps if s["uses"].split("@")[0].endswith("/aiguard")]
+    assert re.fullmatch(r"[0-9a-f]{40}", ours["uses"].split("@")[1])  # pinned to a full sha
+    inputs = set(load(ACTION)["inputs"])
+    text = README.read_text(encoding="utf-8")
+    for name in ("args", "fail"):
+        assert f"#   {name}:" in text and name in inputs
+    assert "OWNER" not in text and "upload-sarif@v3" not in text
+
+
+def test_readme_gitlab_snippet_includes_the_template() -> None:
+    (snippet,) = [load_text(b) for b in readme_blocks("yaml") if "include:" in b]
+    assert snippet["include"] == [{"local": "ci/gitlab/aiguard.gitlab-ci.yml"}]
+    assert (ROOT / snippet["include"][0]["local"]).is_file()
+    assert snippet["variables"]["AIGUARD_INSTALL"].startswith("aiguard-lint @ git+")
+
+
+def load_text(text: str) -> Any:
+    return YAML(typ="safe").load(text)
