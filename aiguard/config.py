@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,24 @@ class Config:
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     python: str | None = None
     source: str | None = None  # the file it was read from, for messages
+    # The folder this config governs, repo-relative ("" the root); its patterns are relative to it.
+    folder: str = ""
+    # The root config only: the configs of subfolders (`web/aiguard.toml`), deepest first. The
+    # nearest one governs the files under its folder, as in ruff; nothing is merged.
+    nested: tuple[Config, ...] = ()
+
+    def for_path(self, path: str) -> Config:
+        """The config that governs `path`: the nearest nested one above it, else this one."""
+        for config in self.nested:
+            if path.startswith(config.folder + "/"):
+                return config
+        return self
+
+    def local(self, path: str) -> str:
+        """`path` relative to this config's folder (the form its patterns are written in)."""
+        if self.folder and path.startswith(self.folder + "/"):
+            return path[len(self.folder) + 1 :]
+        return path
 
     def rule_enabled(self, rule_id: str) -> bool:
         if self.select and not any(rule_id.startswith(s) for s in self.select):
@@ -60,8 +79,9 @@ class Config:
         return not any(rule_id.startswith(i) for i in self.ignore)
 
     def rule_ignored_for(self, rule_id: str, path: str) -> bool:
+        local = self.local(path)
         return any(
-            path_matches(path, (pattern,)) and any(rule_id.startswith(i) for i in ids)
+            path_matches(local, (pattern,)) and any(rule_id.startswith(i) for i in ids)
             for pattern, ids in self.per_file_ignores.items()
         )
 
@@ -71,13 +91,23 @@ class Config:
         return self.severity[max(matching, key=len)] if matching else default
 
     def is_test_path(self, path: str) -> bool:
-        return path_matches(path, self.test_paths)
+        """Whether `path` is test code, by the test-paths of the config that governs it."""
+        config = self.for_path(path)
+        return path_matches(config.local(path), config.test_paths)
 
     def is_excluded(self, path: str) -> bool:
-        return path_matches(path, DEFAULT_EXCLUDE + self.exclude)
+        """Excluded by this config, or by the nested config that governs `path`."""
+        if path_matches(path, DEFAULT_EXCLUDE) or path_matches(self.local(path), self.exclude):
+            return True
+        config = self.for_path(path)
+        return config is not self and config.is_excluded(path)
 
     def with_overrides(self, **changes: Any) -> Config:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        """Command-line values: they win over every config file, nested ones too."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        rule_choice = {k: v for k, v in given.items() if k in ("select", "ignore")}
+        nested = tuple(replace(c, **rule_choice) for c in self.nested)
+        return replace(self, **given, nested=nested)
 
 
 def path_matches(path: str, patterns: tuple[str, ...]) -> bool:
@@ -97,34 +127,135 @@ def path_matches(path: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
-_KEYS = {
-    "select",
-    "ignore",
-    "per-file-ignores",
-    "severity",
-    "fail-on",
-    "exclude",
-    "exclude-vendored",
-    "test-paths",
-    "extend-test-paths",
-    "python",
+@dataclass(frozen=True)
+class Setting:
+    """One key of `[tool.aiguard]`: what its value must be, and what it means (the JSON Schema,
+    `aiguard schema`, is built from this table; `parse_table` checks the same kinds)."""
+
+    kind: str  # ids | strings | ids-by-glob | level-by-id | fail-on | path | bool
+    description: str
+    root_only: bool = False  # one value per run: only the repository's root config may set it
+
+
+SETTINGS: dict[str, Setting] = {
+    "select": Setting("ids", "Rule ids or prefixes to run (`AIG1`, `AIG101`, `AIG` for all)."),
+    "ignore": Setting("ids", "Rule ids or prefixes not to run; wins over select."),
+    "per-file-ignores": Setting(
+        "ids-by-glob", "Rules not to run on the files a glob matches: glob -> rule ids or prefixes."
+    ),
+    "severity": Setting(
+        "level-by-id",
+        "Severity per rule id or prefix (the longest match wins): note|warning|error.",
+    ),
+    "fail-on": Setting(
+        "fail-on",
+        "Exit 1 when a finding is at or above this severity (default warning); never: do not fail.",
+        root_only=True,
+    ),
+    "exclude": Setting(
+        "strings", "Globs of files not to check (gitignore-like, relative to the config)."
+    ),
+    "exclude-vendored": Setting(
+        "bool",
+        "With --all, leave out vendored, generated and minified files (default true).",
+        root_only=True,
+    ),
+    "test-paths": Setting(
+        "strings",
+        "Globs of test files; replaces the defaults (tests/**, test_*.py, *.test.*, ...).",
+    ),
+    "extend-test-paths": Setting("strings", "Globs of test files, added to test-paths."),
+    "python": Setting(
+        "path",
+        "The project's Python interpreter or virtualenv, read statically for import checks.",
+        root_only=True,
+    ),
 }
+_KEYS = set(SETTINGS)
+ID_PATTERN = r"^AIG[0-9]{0,3}$"  # a rule id or a prefix of one; "AIG" alone: every rule
+LEVELS = tuple(s.value for s in Severity)
+CONFIG_NAMES = ("aiguard.toml", "pyproject.toml")  # in a folder, aiguard.toml wins
 
 
 def load_config(root: Path, explicit: Path | None = None) -> Config:
     """Read aiguard.toml, else pyproject.toml's [tool.aiguard], at `root` (or `explicit`)."""
     if explicit is not None:
         return _from_file(explicit, in_pyproject=explicit.name == "pyproject.toml")
-    dedicated = root / "aiguard.toml"
+    found = config_file(root)
+    if found is None:
+        return Config()
+    return _from_file(found, in_pyproject=found.name == "pyproject.toml")
+
+
+def config_file(folder: Path, *, nested: bool = False) -> Path | None:
+    """The config file of one folder: aiguard.toml, else a pyproject.toml with [tool.aiguard]
+    (a pyproject.toml without that table configures nothing and is passed over). Below the
+    root (`nested`), a pyproject.toml that does not parse is passed over too unless its text
+    names the table: a subproject's broken file is a finding on that file, not a config error."""
+    dedicated = folder / "aiguard.toml"
     if dedicated.is_file():
-        return _from_file(dedicated, in_pyproject=False)
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        return _from_file(pyproject, in_pyproject=True)
-    return Config()
+        return dedicated
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file() and _has_table(pyproject, nested=nested):
+        return pyproject
+    return None
+
+
+def with_nested(config: Config, root: Path, paths: Iterable[str]) -> Config:
+    """`config` (the root's) with the config files of the folders above `paths`, below the root.
+
+    Each is read once; the nearest one to a file governs it. A nested config may not set a
+    root-only key (`fail-on`, `python`): one value serves the whole run.
+    """
+    folders: set[str] = set()
+    for path in paths:
+        parts = path.split("/")[:-1]
+        folders.update("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+    nested = []
+    for folder in sorted(folders):
+        found = config_file(root / folder, nested=True)
+        if found is None:
+            continue
+        where = f"{folder}/{found.name}" + (
+            " [tool.aiguard]" if found.name == "pyproject.toml" else ""
+        )
+        table = _read_table(found, in_pyproject=found.name == "pyproject.toml", where=where)
+        if table is None:
+            continue
+        for key in sorted(set(table) & _KEYS):
+            if SETTINGS[key].root_only:
+                raise AiguardError(
+                    f"{where}: {key} can only be set in the repository's root config "
+                    "(one value serves the whole run)"
+                )
+        nested.append(replace(parse_table(table, where), folder=folder))
+    nested.sort(key=lambda c: -c.folder.count("/"))  # deepest first: the nearest one wins
+    return replace(config, nested=tuple(nested))
+
+
+def _has_table(pyproject: Path, *, nested: bool) -> bool:
+    try:
+        return _read_table(pyproject, in_pyproject=True, where=pyproject.name) is not None
+    except AiguardError:
+        if not nested:
+            raise
+        try:
+            text = read_text(pyproject, errors="replace")
+        except OSError:
+            return False
+        if re.search(r"^\s*\[\s*tool\s*\.\s*aiguard\b", text, re.M):
+            raise
+        return False
 
 
 def _from_file(path: Path, *, in_pyproject: bool) -> Config:
+    where = f"{path.name} [tool.aiguard]" if in_pyproject else path.name
+    table = _read_table(path, in_pyproject=in_pyproject, where=where)
+    return Config() if table is None else parse_table(table, where)
+
+
+def _read_table(path: Path, *, in_pyproject: bool, where: str) -> Mapping[str, Any] | None:
+    """The aiguard table of a config file; None for a pyproject.toml without one."""
     try:
         data = tomllib.loads(read_text(path))
     except FileNotFoundError:
@@ -135,68 +266,76 @@ def _from_file(path: Path, *, in_pyproject: bool) -> Config:
         raise AiguardError(f"{path}: invalid TOML: {exc}") from None
     except (RecursionError, MemoryError):
         raise AiguardError(f"{path}: invalid TOML: nested too deeply to read") from None
-    if in_pyproject:
+    if not in_pyproject:
+        table: Any = data
+    else:
         tool = data.get("tool", {})
         if not isinstance(tool, dict):
             raise AiguardError(f"{path.name}: `tool` must be a table, not {type(tool).__name__}")
         table = tool.get("aiguard")
         if table is None:
-            return Config()
-        where = f"{path.name} [tool.aiguard]"
-    else:
-        table = data
-        where = path.name
+            return None
     if not isinstance(table, dict):
         raise AiguardError(f"{where}: expected a table")
-    return parse_table(table, where)
+    return table
 
 
 def parse_table(table: Mapping[str, Any], where: str) -> Config:
+    """A config from its table, each key checked by its kind in SETTINGS."""
     unknown = sorted(set(table) - _KEYS)
     if unknown:
         raise AiguardError(
             f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})"
         )
+    value = {key: _PARSERS[SETTINGS[key].kind](table[key], f"{where} {key}") for key in table}
     config = Config(source=where)
-    if "select" in table:
-        config = replace(config, select=_ids(table["select"], f"{where} select"))
-    if "ignore" in table:
-        config = replace(config, ignore=_ids(table["ignore"], f"{where} ignore"))
-    if "per-file-ignores" in table:
-        pfi = _table(table["per-file-ignores"], f"{where} per-file-ignores")
-        config = replace(
-            config,
-            per_file_ignores={
-                str(glob): _ids(ids, f"{where} per-file-ignores {glob!r}")
-                for glob, ids in pfi.items()
-            },
-        )
-    if "severity" in table:
-        sev = _table(table["severity"], f"{where} severity")
-        levels = {}
-        for rule_id, level in sev.items():
-            _ids([rule_id], f"{where} severity")
-            levels[rule_id] = _severity(level, f"{where} severity.{rule_id}")
-        config = replace(config, severity=levels)
-    if "fail-on" in table:
-        config = replace(config, fail_on=parse_fail_on(table["fail-on"], f"{where} fail-on"))
-    if "exclude" in table:
-        config = replace(config, exclude=_strings(table["exclude"], f"{where} exclude"))
-    if "exclude-vendored" in table:
-        value = table["exclude-vendored"]
-        if not isinstance(value, bool):
-            raise AiguardError(f"{where} exclude-vendored: expected true or false")
-        config = replace(config, exclude_vendored=value)
-    if "test-paths" in table:
-        config = replace(config, test_paths=_strings(table["test-paths"], f"{where} test-paths"))
-    if "extend-test-paths" in table:
-        extra = _strings(table["extend-test-paths"], f"{where} extend-test-paths")
-        config = replace(config, test_paths=config.test_paths + extra)
-    if "python" in table:
-        if not isinstance(table["python"], str):
-            raise AiguardError(f"{where} python: expected a path string")
-        config = replace(config, python=table["python"])
+    for key, field_name in _FIELDS.items():
+        if key in value:
+            config = replace(config, **{field_name: value[key]})
+    if "extend-test-paths" in value:
+        config = replace(config, test_paths=config.test_paths + value["extend-test-paths"])
     return config
+
+
+def _ids_by_glob(value: Any, where: str) -> dict[str, tuple[str, ...]]:
+    table = _table(value, where)
+    return {str(glob): _ids(ids, f"{where} {glob!r}") for glob, ids in table.items()}
+
+
+def _level_by_id(value: Any, where: str) -> dict[str, Severity]:
+    table = _table(value, where)
+    levels = {}
+    for rule_id, level in table.items():
+        _ids([rule_id], where)
+        levels[rule_id] = _level(level, f"{where}.{rule_id}", LEVELS)
+    return levels
+
+
+def _config_fail_on(value: Any, where: str) -> Severity | None:
+    if value == FAIL_ON_NEVER:
+        return None
+    return _level(value, where, (*LEVELS, FAIL_ON_NEVER))
+
+
+def _level(value: Any, where: str, choices: tuple[str, ...]) -> Severity:
+    """Exactly one of the lower-case names, as the JSON Schema's enum has them."""
+    if not isinstance(value, str) or value not in LEVELS:
+        raise AiguardError(
+            f"{where}: unknown severity {value!r} (choose from {', '.join(choices)})"
+        )
+    return Severity(value)
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise AiguardError(f"{where}: expected true or false")
+    return value
+
+
+def _path(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise AiguardError(f"{where}: expected a path string")
+    return value
 
 
 def parse_fail_on(value: Any, where: str) -> Severity | None:
@@ -223,10 +362,7 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 def _ids(value: Any, where: str) -> tuple[str, ...]:
     ids = _strings(value, where)
     for rule_id in ids:
-        digits = rule_id[3:]
-        if not (
-            rule_id.startswith("AIG") and (digits == "" or digits.isdigit()) and len(digits) <= 3
-        ):
+        if not _ID.fullmatch(rule_id):
             raise AiguardError(
                 f"{where}: {rule_id!r} is not a rule id or prefix (like AIG101, AIG1 or AIG)"
             )
@@ -248,3 +384,26 @@ def check_rule_ids(config: Config, known: set[str]) -> None:
         if not any(k.startswith(rule_id) for k in known):
             where = config.source or "configuration"
             raise AiguardError(f"{where}: unknown rule {rule_id!r} (see `aiguard rules`)")
+
+
+_ID = re.compile(ID_PATTERN[1:-1])
+_PARSERS: dict[str, Callable[[Any, str], Any]] = {
+    "ids": _ids,
+    "strings": _strings,
+    "ids-by-glob": _ids_by_glob,
+    "level-by-id": _level_by_id,
+    "fail-on": _config_fail_on,
+    "path": _path,
+    "bool": _bool,
+}
+_FIELDS = {  # key -> Config field; extend-test-paths is added to test-paths instead
+    "select": "select",
+    "ignore": "ignore",
+    "per-file-ignores": "per_file_ignores",
+    "severity": "severity",
+    "fail-on": "fail_on",
+    "exclude": "exclude",
+    "exclude-vendored": "exclude_vendored",
+    "test-paths": "test_paths",
+    "python": "python",
+}

@@ -541,3 +541,13 @@ def test_a_checked_config_with_a_huge_integer_or_deep_yaml_is_not_checked(
     assert sorted(parse_errors) == sorted(checked)
     assert "TOML error" in parse_errors["sub/pyproject.toml"]
     assert "nested more than 200 levels" in parse_errors[".pre-commit-config.yaml"]
+
+
+def test_a_broken_nested_pyproject_that_names_aiguard_is_a_config_error(tmp_path: Path) -> None:
+    checked = tmp_path / "checked"
+    (checked / "sub").mkdir(parents=True)
+    (checked / "sub" / "pyproject.toml").write_text(f"[tool.aiguard]\nselect = {'1' * 5000}\n")
+    (checked / "a.py").write_text("x = 1\n")
+    proc = _run_aiguard(checked, "check", "--all")
+    assert proc.returncode == 2, proc.stderr
+    assert "invalid TOML" in proc.stderr

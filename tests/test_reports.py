@@ -366,20 +366,80 @@ def test_sarif_uris_are_percent_encoded_references() -> None:
     assert sarif.root_uri("C:\\work\\my repo") == "file:///C:/work/my%20repo/"
 
 
-def test_sarif_regions() -> None:
+def test_sarif_regions_always_have_an_end() -> None:
     def region(**kw: Any) -> dict[str, Any]:
+        kw.setdefault("line_text", "abcdefghij")
         log = validate_sarif(sarif.render(make_result([finding("a.py", 5, **kw)])))
         loc = log["runs"][0]["results"][0]["locations"][0]
         result: dict[str, Any] = loc["physicalLocation"]["region"]
         return result
 
-    assert region(column=3) == {"startLine": 5, "startColumn": 3}
-    assert region(column=3, end_column=7) == {
-        "startLine": 5, "startColumn": 3, "endLine": 5, "endColumn": 7,
-    }  # fmt: skip
-    assert region(column=3, end_line=6) == {"startLine": 5, "startColumn": 3, "endLine": 6}
-    assert region(column=9, end_line=5, end_column=2) == {"startLine": 5, "startColumn": 9}
-    assert region(column=3, end_line=2, end_column=9) == {"startLine": 5, "startColumn": 3}
+    def at(start_column: int, end_line: int, end_column: int) -> dict[str, int]:
+        return {
+            "startLine": 5,
+            "startColumn": start_column,
+            "endLine": end_line,
+            "endColumn": end_column,
+        }
+
+    assert region(column=3, end_column=7) == at(3, 5, 7)
+    assert region(column=3, end_line=6, end_column=2) == at(3, 6, 2)
+    # Unknown, empty or backwards ends: to the end of the start line (10 characters).
+    assert region(column=3) == at(3, 5, 11)
+    assert region(column=3, end_line=6) == at(3, 5, 11)
+    assert region(column=9, end_line=5, end_column=2) == at(9, 5, 11)
+    assert region(column=9, end_line=5, end_column=9) == at(9, 5, 11)
+    assert region(column=3, end_line=2, end_column=9) == at(3, 5, 11)
+    assert region(column=1, line_text="abc\r\n") == at(1, 5, 4)
+    # Past the end of the line (or no line text at all): still one character wide.
+    assert region(column=14) == at(14, 5, 15)
+    assert region(column=1, line_text="") == at(1, 5, 2)
+
+
+def test_sarif_every_result_has_end_line_and_column() -> None:
+    log = validate_sarif(sarif.render(make_result()))
+    for result in log["runs"][0]["results"]:
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert {"startLine", "startColumn", "endLine", "endColumn"} <= set(region)
+        assert (region["endLine"], region["endColumn"]) > (
+            region["startLine"],
+            region["startColumn"],
+        )
+
+
+def test_sarif_line_hash_is_the_upload_actions(tmp_path: Path) -> None:
+    """A readable file gets GitHub's own primaryLocationLineHash beside aiguard's fingerprint;
+    a missing file, a line past the end and a symlink out of the root get none."""
+    from aiguard.report.line_hash import line_hashes
+
+    root = tmp_path / "root"
+    (root / "src").mkdir(parents=True)
+    text = "import os\r\n\n  x = 1  # type: ignore\nx = 2  # type: ignore\n"
+    (root / "src" / "a.py").write_bytes(text.encode())
+    outside = tmp_path / "outside.py"
+    outside.write_text("secret\n")
+    (root / "link.py").symlink_to(outside)
+    findings = [
+        finding("gone.py", 1),
+        finding("link.py", 1),
+        finding("src/a.py", 3),
+        finding("src/a.py", 4),
+        finding("src/a.py", 99),
+    ]
+    result = make_result(findings)
+    result.root = str(root)
+    log = validate_sarif(sarif.render(result))
+    prints = [r["partialFingerprints"] for r in log["runs"][0]["results"]]
+    assert [sorted(p) for p in prints] == [
+        ["aiguard/v1"],
+        ["aiguard/v1"],
+        ["aiguard/v1", "primaryLocationLineHash"],
+        ["aiguard/v1", "primaryLocationLineHash"],
+        ["aiguard/v1"],
+    ]
+    hashes = line_hashes(text)
+    assert prints[2]["primaryLocationLineHash"] == hashes[2]
+    assert prints[3]["primaryLocationLineHash"] == hashes[3]
 
 
 def test_sarif_notifications() -> None:
@@ -455,13 +515,69 @@ def test_github_annotations_and_escaping() -> None:
     assert name == "warning" and props == {
         "file": "src/b.py", "line": "2", "endLine": "4", "title": "AIG401 pass-only-body",
     }  # fmt: skip
-    name, props, _ = parse_command(lines[2])
+    # Errors, then warnings (findings before notifications), then notices.
+    assert lines[2] == "::warning file=big.py,title=aiguard::skipped big.py: larger than 1 MiB"
+    assert lines[3].startswith("::warning file=c.py,line=4,title=aiguard::")
+    name, props, _ = parse_command(lines[4])
     assert name == "notice"
     assert props["file"] == "src/my dir/ünï%2C co%3Ade.py"  # the comma cannot add a property
     assert unescape(props["file"]) == WEIRD_PATH
-    assert lines[3] == "::warning file=big.py,title=aiguard::skipped big.py: larger than 1 MiB"
-    assert lines[4].startswith("::warning file=c.py,line=4,title=aiguard::")
     assert lines[5] == "aiguard: no Python environment found"  # no path: a plain line
+
+
+def test_github_errors_first_capped_per_kind_with_a_final_notice() -> None:
+    notes = [finding(f"n{i:02}.py", 1, severity=Severity.NOTE) for i in range(12)]
+    warnings = [finding(f"w{i:02}.py", 1, "AIG401") for i in range(3)]
+    errors = [finding(f"e{i:02}.py", 1) for i in range(14)]
+    found = sorted(notes + warnings + errors, key=lambda f: f.sort_key)
+    lines = github.render(make_result(found, [])).splitlines()
+    commands = [parse_command(line) for line in lines if line.startswith("::")]
+    kinds = [name for name, _, _ in commands]
+    # 10 errors, all 3 warnings, 9 notices and the notice that says 5 + 3 were left out.
+    assert kinds == ["error"] * 10 + ["warning"] * 3 + ["notice"] * 10
+    assert [p["file"] for _, p, _ in commands[:10]] == [f"e{i:02}.py" for i in range(10)]
+    assert commands[-1][1] == {"title": "aiguard"}
+    assert unescape(commands[-1][2]).startswith("7 more not shown as annotations")
+    plain = [line for line in lines if not line.startswith("::")]
+    assert plain == [
+        *(f"aiguard: e{i:02}.py:1:1: AIG101 [error] AIG101 at 1" for i in range(10, 14)),
+        *(f"aiguard: n{i:02}.py:1:1: AIG101 [note] AIG101 at 1" for i in range(9, 12)),
+    ]
+    # Exactly 10 of a kind and nothing more: no notice, nothing left out.
+    ten = sorted(errors[:10], key=lambda f: f.sort_key)
+    assert all(
+        line.startswith("::error ") for line in github.render(make_result(ten, [])).splitlines()
+    )
+
+
+def test_step_summary_is_a_structured_review() -> None:
+    from aiguard.report import step_summary
+
+    out = step_summary.render(make_result())
+    assert out.startswith("## aiguard review summary\n\n")
+    assert "| Suppressions added | 2 |" in out and "| Stubs and swallowed errors | 1 |" in out
+    assert "| file | suppressions | stubs |" in out
+    assert "| src\\/a\\.py | 1 |  |" in out and "| src\\/b\\.py |  | 1 |" in out
+    assert "### Suppressions added (2)" in out and "### Stubs and swallowed errors (1)" in out
+    assert "| src\\/b\\.py:2 | AIG401 pass\\-only\\-body | warning | AIG401 at 2 |" in out
+    assert "### Suppressed inline with `aiguard: ignore` (1)" in out
+    assert "| src\\/a\\.py:7 | AIG101 | legacy API\\, see \\#12 |" in out
+    assert "- warning: c\\.py:4: cannot parse c\\.py\\: bad token" in out
+    # Hostile text cannot break a table row, start a line, open a link or mention anyone.
+    hostile = finding("a|b.py", 1, message="x | y\n## [link](http://e.x) <b> @team")
+    lines = step_summary.render(make_result([hostile], [])).splitlines()
+    row = next(line for line in lines if line.startswith("| a\\|b\\.py:1 "))
+    assert row.count(" | ") == 3 and "\\|" in row and "\\n\\#\\#" in row
+    assert "\\[link\\]" in row and "\\<b\\>" in row and "\\@team" in row
+
+
+def test_step_summary_stays_under_githubs_limit() -> None:
+    from aiguard.report import step_summary
+
+    many = [finding("a.py", n, message="m" * 500) for n in range(1, 5000)]
+    out = step_summary.render(make_result(many, []))
+    assert len(out.encode()) < 1024 * 1024
+    assert "more not shown: the summary is limited to 1 MiB." in out
 
 
 def test_github_notification_without_path_is_a_plain_line() -> None:
@@ -553,7 +669,10 @@ def test_any_text_gives_valid_sarif_and_one_line_commands(
     for line in lines:
         assert line == line.splitlines()[0]  # nothing Python or the runner would break on
         assert "\r" not in line and "\u2028" not in line
-    for line, f in zip(lines, result.active, strict=False):
+    commands = [line for line in lines if line.startswith("::") and "title=aiguard::" not in line]
+    by_severity = sorted(result.active, key=lambda f: -f.severity.rank)  # errors first
+    assert len(commands) == len(by_severity)
+    for line, f in zip(commands, by_severity, strict=True):
         name, props, message = parse_command(line)
         assert name in ("error", "warning", "notice") and set(props) >= {"file", "line", "title"}
         assert unescape(props["file"]) == text.printable(f.path, keep="\t\r\n")

@@ -8,9 +8,10 @@ Expected failures are AiguardError: one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,11 +61,12 @@ def cli() -> None:
 )
 @click.option(
     "--format",
+    "--output-format",
     "fmt",
     type=click.Choice(["text", "json", "sarif", "github", "gitlab"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format (--output-format is the same option, as in ruff).",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
@@ -99,7 +101,28 @@ def cli() -> None:
     "(unparseable, unreadable, a rule crashed); they are still reported. Without it: exit 3.",
 )
 @click.option(
-    "--color/--no-color", default=None, help="Colour text output (default: when a terminal)."
+    "--color",
+    type=click.Choice(["always", "never", "auto"]),
+    is_flag=False,
+    flag_value="always",
+    default="auto",
+    show_default=True,
+    help="Colour text output: always (also through a pipe), never, or auto: when writing to a "
+    "terminal, unless NO_COLOR is set; FORCE_COLOR forces it. `--color` alone is always.",
+)
+@click.option("--no-color", is_flag=True, help="The same as --color never.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print the findings only: no summary line, no notes."
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how many findings each rule has instead of the findings (text or json).",
+)
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print which config file applies and the resolved settings, then exit.",
 )
 def check(
     paths: tuple[str, ...],
@@ -117,7 +140,11 @@ def check(
     no_suppressed: bool,
     plugin_files: tuple[Path, ...],
     allow_unchecked: bool,
-    color: bool | None,
+    color: str,
+    no_color: bool,
+    quiet: bool,
+    statistics: bool,
+    show_settings: bool,
 ) -> None:
     """Check a change: by default HEAD against the working tree.
 
@@ -125,12 +152,15 @@ def check(
 
     \b
     Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or git error,
-    3 part of the change could not be checked (see --allow-unchecked).
+    3 part of the change could not be checked (see --allow-unchecked), 4 the report could not
+    be written.
     """
     from aiguard.cli.check import CheckOptions, describe_mode, pre_commit_options, run_check
 
     if sum([staged, base is not None, all_files, pre_commit]) > 1:
         raise click.UsageError("choose at most one of --staged, --base, --all and --pre-commit")
+    if statistics and fmt not in ("text", "json"):
+        raise click.UsageError("--statistics prints text or json, not --format " + fmt)
     mode: dict[str, Any] = {"staged": staged, "base": base, "all_files": all_files}
     if pre_commit:
         mode = pre_commit_options(os.environ)
@@ -146,16 +176,18 @@ def check(
         include_suppressed=not no_suppressed,
         plugin_files=plugin_files,
         allow_unchecked=allow_unchecked,
+        quiet=quiet,
+        statistics=statistics,
     )
-    use_color = (
-        color
-        if color is not None
-        else (
-            output is None
-            and sys.stdout is not None
-            and sys.stdout.isatty()
-            and "NO_COLOR" not in os.environ
-        )
+    if show_settings:
+        from aiguard.cli.check import show_settings as settings_report
+
+        _write(settings_report(options, cwd=Path.cwd()), None)
+        return
+    use_color = use_colour(
+        "never" if no_color else color,
+        environ=os.environ,
+        terminal=output is None and sys.stdout is not None and sys.stdout.isatty(),
     )
     report, status, notes = run_check(options, cwd=Path.cwd(), color=use_color)
     if pre_commit:
@@ -207,6 +239,26 @@ def rule(rule_id: str, plugin_files: tuple[Path, ...]) -> None:
     if found is None:
         raise AiguardError(f"unknown rule {rule_id!r} (see `aiguard rules`)")
     click.echo(RuleDoc.of(found).text(), nl=False)
+
+
+def use_colour(choice: str, *, environ: Mapping[str, str], terminal: bool) -> bool:
+    """--color always|never win; auto follows NO_COLOR (no-color.org), then FORCE_COLOR
+    (force-color.org), each when set to a non-empty value, then whether it is a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return terminal
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the configuration ([tool.aiguard] / aiguard.toml)."""
+    from aiguard.config_schema import schema as config_schema
+
+    click.echo(json.dumps(config_schema(), indent=2))
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:

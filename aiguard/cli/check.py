@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,11 +12,19 @@ from aiguard import __version__
 from aiguard.cache import check_cache_dir
 from aiguard.change.model import ChangeSet, FileChange, Mode
 from aiguard.change.modes import collect_changes
-from aiguard.config import check_rule_ids, load_config, parse_fail_on
+from aiguard.config import (
+    CONFIG_NAMES,
+    Config,
+    check_rule_ids,
+    load_config,
+    parse_fail_on,
+    with_nested,
+)
 from aiguard.errors import AiguardError
 from aiguard.findings import Notification, Severity
-from aiguard.lint.engine import Engine
+from aiguard.lint.engine import Engine, FileOutcome
 from aiguard.lint.registry import load_registry
+from aiguard.lint.rule import RuleRef
 from aiguard.project import Project
 from aiguard.report import RunResult, render
 
@@ -37,6 +45,8 @@ class CheckOptions:
     plugin_files: tuple[Path, ...] = ()
     allow_unchecked: bool = False
     until: str | None = None  # with base: the range pre-commit asked for (--pre-commit)
+    quiet: bool = False  # findings only: no summary line, no note-level notes
+    statistics: bool = False  # counts per rule instead of the findings
 
     @property
     def mode(self) -> Mode:
@@ -150,7 +160,10 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, in
     )
     if options.fail_on is not None:
         config = replace(config, fail_on=parse_fail_on(options.fail_on, "--fail-on"))
-    check_rule_ids(config, set(registry))
+    if options.config_file is None:  # --config names the one config for every file, as in ruff
+        config = with_nested(config, root, (f.path for f in changes.files))
+    for each in (config, *config.nested):
+        check_rule_ids(each, set(registry))
     changes.files = [f for f in changes.files if not config.is_excluded(f.path)]
     if options.mode is Mode.ALL and config.exclude_vendored:
         _leave_out_vendored(changes)
@@ -162,11 +175,10 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, in
         changed_paths=frozenset(f.path for f in changes.files),
         previous={f.path: f.before for f in changes.files if f.before is not None},
     )
-    jobs = os.cpu_count() or 1
     if progress is not None:
         progress.checking(len(changes.files))
     try:
-        outcome = Engine(registry.refs, config).check(changes, project, jobs=jobs)
+        outcome = _check_by_config(registry.refs, config, changes, project)
     finally:
         if progress is not None:
             progress.done()
@@ -183,8 +195,22 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, in
     checked = {f.path for f in changes.files}
     result.files_checked = len(checked - set(result.unchecked))
     # Never drop suppressed findings from the result: fingerprints count repeats over them all.
-    report = render(result, options.fmt, color=color, include_suppressed=options.include_suppressed)
-    notes = [notification_line(n) for n in result.notifications]
+    if options.statistics:
+        from aiguard.report import statistics
+
+        report = statistics.render(result, options.fmt)
+    elif options.quiet and options.fmt == "text":
+        from aiguard.report import text
+
+        report = text.render(result, color=color, summary=False)
+    else:
+        report = render(
+            result, options.fmt, color=color, include_suppressed=options.include_suppressed
+        )
+    if options.fmt == "github":
+        append_step_summary(result, os.environ.get("GITHUB_STEP_SUMMARY", ""))
+    shown = [n for n in result.notifications if not (options.quiet and n.level is Severity.NOTE)]
+    notes = [notification_line(n) for n in shown]
     status = EXIT_FINDINGS if result.failed else EXIT_CLEAN
     return report, EXIT_UNCHECKED if result.incomplete else status, notes
 
@@ -220,3 +246,90 @@ def _leave_out_vendored(changes: ChangeSet) -> None:
             level=Severity.NOTE,
         )
     )
+
+
+def append_step_summary(result: RunResult, path: str) -> None:
+    """Add the review summary to GitHub's `$GITHUB_STEP_SUMMARY` file, when the runner set one."""
+    if not path:
+        return
+    from aiguard.report import step_summary
+
+    try:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(step_summary.render(result))
+    except OSError as exc:
+        raise AiguardError(
+            f"cannot write $GITHUB_STEP_SUMMARY ({path}): {exc.strerror or exc}"
+        ) from None
+
+
+def show_settings(options: CheckOptions, *, cwd: Path) -> str:
+    """Which config file applies at the root (and in subfolders), and the resolved values."""
+    from aiguard.change.git import find_repo
+    from aiguard.config import config_file, load_config
+
+    repo = find_repo(cwd)
+    root = repo.root if repo is not None else cwd
+    config = load_config(root, options.config_file).with_overrides(
+        select=options.select, ignore=options.ignore, python=options.python
+    )
+    if options.fail_on is not None:
+        config = replace(config, fail_on=parse_fail_on(options.fail_on, "--fail-on"))
+    source = options.config_file or config_file(root)
+    lines = [f"root: {root}", f"config: {source.resolve() if source else 'none (defaults)'}"]
+    lines += _settings_lines(config)
+    if options.config_file is None:
+        lines.append("nested configs (the nearest one governs the files under its folder):")
+        nested = sorted({str(p.parent.relative_to(root)) for p in _nested_files(root)})
+        lines += [f"  {folder}/" for folder in nested] or ["  none"]
+    return "\n".join(lines) + "\n"
+
+
+def _settings_lines(config: Config) -> list[str]:
+    fail_on = "never" if config.fail_on is None else config.fail_on.value
+    return [
+        f"select = {list(config.select) or ['AIG']}",
+        f"ignore = {list(config.ignore)}",
+        f"per-file-ignores = { {k: list(v) for k, v in config.per_file_ignores.items()} }",
+        f"severity = { {k: v.value for k, v in config.severity.items()} }",
+        f"fail-on = {fail_on!r}",
+        f"exclude = {list(config.exclude)}",
+        f"test-paths = {list(config.test_paths)}",
+        f"python = {config.python!r}",
+    ]
+
+
+def _nested_files(root: Path) -> list[Path]:
+    """Config files below the root that git tracks or would add (ignored folders left out)."""
+    from aiguard.change.git import find_repo, ls_files
+    from aiguard.config import config_file
+
+    repo = find_repo(root)
+    if repo is None:
+        return []
+    names = ls_files(repo.git, None, "--cached", "--others", "--exclude-standard")
+    folders = {Path(n).parent for n in names if n.rsplit("/", 1)[-1] in CONFIG_NAMES}
+    found = [config_file(root / f, nested=True) for f in folders if str(f) != "."]
+    return [f for f in found if f is not None]
+
+
+def _check_by_config(
+    refs: Sequence[RuleRef], config: Config, changes: ChangeSet, project: Project
+) -> FileOutcome:
+    """One engine per config that governs some of the files (the root's, then nested ones)."""
+    jobs = os.cpu_count() or 1
+    groups: dict[str, list[FileChange]] = {}
+    for change in changes.files:
+        groups.setdefault(config.for_path(change.path).folder, []).append(change)
+    by_folder = {c.folder: c for c in config.nested}
+    outcome = FileOutcome(notifications=list(changes.notifications))
+    for folder, files in sorted(groups.items()):
+        governing = by_folder.get(folder, config) if folder else config
+        part = ChangeSet(root=changes.root, files=files, in_git=changes.in_git)
+        found = Engine(refs, governing).check(part, project, jobs=jobs)
+        outcome.findings.extend(found.findings)
+        outcome.notifications.extend(found.notifications)
+    outcome.findings.sort(key=lambda f: f.sort_key)
+    unique = dict.fromkeys(outcome.notifications)  # run-wide notes arrive once per engine
+    outcome.notifications = sorted(unique, key=lambda n: (n.path or "", n.kind, n.message))
+    return outcome

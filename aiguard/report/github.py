@@ -7,6 +7,11 @@ everywhere and `:` and `,` in property values too (notes/integration.md); other 
 line-breaking and bidi characters are shown as backslash escapes (`text.printable`).
 Columns are given only for a range on one line (the runner drops them otherwise) and `endColumn`
 is the last character's column, counted like `line`/`endLine`.
+
+GitHub shows 10 error, 10 warning and 10 notice annotations per step and drops the rest, in the
+order they were printed: errors come first, at most 10 of a kind are annotations, the others are
+plain log lines, and a final notice says how many were not annotated and where to find them (the
+step summary, `step_summary.py`, has every finding).
 """
 
 from __future__ import annotations
@@ -20,13 +25,52 @@ if TYPE_CHECKING:
     from aiguard.report import RunResult
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
+PER_KIND = 10  # annotations GitHub shows per kind and step (actions/toolkit problem-matchers.md)
 
 
 def render(result: RunResult) -> str:
-    """Annotations for the active findings, then the notifications; one command per line."""
-    lines = [annotation(f, result) for f in result.active]
-    lines += [notification(n) for n in result.notifications]
+    """Annotations, errors first and at most PER_KIND of a kind; one command or line per line."""
+    entries: list[tuple[Severity, str, str]] = []  # (kind, annotation, plain log line)
+    for f in result.active:
+        entries.append((f.severity, annotation(f, result), plain_line(f)))
+    plain: list[str] = []
+    for n in result.notifications:
+        if n.path:
+            entries.append((n.level, notification(n), notification_line(n)))
+        else:
+            plain.append(notification_line(n))  # one line, never starting with "::"
+    entries.sort(key=lambda entry: -entry[0].rank)  # stable: findings stay in report order
+    overflow = any(sum(1 for e in entries if e[0] is kind) > PER_KIND for kind in Severity)
+    lines, shown = [], dict.fromkeys(Severity, 0)
+    left_out = 0
+    for kind, command, line in entries:
+        # When some must be left out, one notice slot is kept for the notice that says so.
+        room = PER_KIND - 1 if overflow and kind is Severity.NOTE else PER_KIND
+        if shown[kind] < room:
+            shown[kind] += 1
+            lines.append(command)
+        else:
+            left_out += 1
+            lines.append(line)
+    lines += plain
+    if left_out:
+        lines.append(
+            _command(
+                "notice",
+                [("title", "aiguard")],
+                f"{left_out} more not shown as annotations (GitHub shows {PER_KIND} of each kind "
+                "per step): they are in this step's log above and in the job summary.",
+            )
+        )
     return "".join(f"{line}\n" for line in lines)
+
+
+def plain_line(finding: Finding) -> str:
+    """A finding as one plain log line (not a command), for those past the annotation cap."""
+    return printable(
+        f"aiguard: {finding.path}:{finding.line}:{finding.column}: {finding.rule_id} "
+        f"[{finding.severity.value}] {finding.message}"
+    )
 
 
 def annotation(finding: Finding, result: RunResult) -> str:

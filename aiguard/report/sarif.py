@@ -2,8 +2,11 @@
 
 The log is built in a fixed order and dumped without sorting, so the same result gives the same
 bytes; the only absolute path in it is the checkout root in `originalUriBaseIds`.
-`partialFingerprints` carries aiguard's own key only: GitHub computes `primaryLocationLineHash`
-itself, and a tool-supplied value that differs from its own draws a warning.
+`partialFingerprints` carries aiguard's own stable key (`aiguard/v1`) and, for a finding in a file
+that can be read under the root, `primaryLocationLineHash` computed exactly as GitHub's upload
+action computes it from the same checked-out file (`line_hash`): a value that differs from the
+action's own would draw a warning, so a file that cannot be read gets none and the action fills it.
+Every result's region has `endLine` and `endColumn` (GitHub's table marks them required).
 """
 
 from __future__ import annotations
@@ -13,11 +16,14 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aiguard.change.model import DEFAULT_MAX_BYTES
 from aiguard.findings import Finding, Notification, Severity, with_fingerprints
 from aiguard.report.docs import RuleDoc
 from aiguard.report.json_report import dumps, tool_version
+from aiguard.report.line_hash import decode_like_node, line_hashes
 
 if TYPE_CHECKING:
     from aiguard.report import RunResult
@@ -29,6 +35,8 @@ SARIF_VERSION = "2.1.0"
 INFORMATION_URI = "https://pypi.org/project/aiguard-lint/"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "aiguard/v1"
+LINE_HASH_KEY = "primaryLocationLineHash"
+MAX_HASHED_BYTES = DEFAULT_MAX_BYTES
 AUTOMATION_ID = "aiguard/"  # category "aiguard", no run id: each upload replaces the last
 PROBLEM_SEVERITY = {
     Severity.ERROR: "error",
@@ -64,8 +72,15 @@ def to_sarif(result: RunResult, *, include_suppressed: bool = True) -> Json:
         "originalUriBaseIds": {SRCROOT: {"uri": root_uri(result.root)}},
         "automationDetails": {"id": AUTOMATION_ID},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, fp, index[f.rule_id]) for f, fp in paired],
+        "results": [],
     }
+    hashes = _LineHashes(result.root)
+    for f, fp in paired:
+        sarif_result = _result(f, fp, index[f.rule_id])
+        line_hash = hashes.get(f.path, max(f.line, 1))
+        if line_hash is not None:
+            sarif_result["partialFingerprints"][LINE_HASH_KEY] = line_hash
+        run["results"].append(sarif_result)
     return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
@@ -149,13 +164,12 @@ def _utf16_len(text: str) -> int:
 
 
 def _result(finding: Finding, fingerprint: str, rule_index: int) -> Json:
-    region = _region(finding.line, finding.column, finding.end_line, finding.end_column)
     result: Json = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": finding.severity.value,
         "message": {"text": finding.message or finding.rule_id},
-        "locations": [_location(finding.path, region)],
+        "locations": [_location(finding.path, result_region(finding))],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
     if finding.suppression is not None:
@@ -171,24 +185,64 @@ def _location(path: str, region: Json | None) -> Json:
     return {"physicalLocation": physical}
 
 
-def _region(line: int, column: int | None, end_line: int | None, end_column: int | None) -> Json:
-    """A 1-based region; the end only when it is known and not before the start."""
-    start_line = max(line, 1)
-    region: Json = {"startLine": start_line}
-    if column is None:
-        return region
-    start_column = max(column, 1)
-    region["startColumn"] = start_column
-    if end_line is None and end_column is not None:
-        end_line = line
-    if end_line is None or end_line < start_line:
-        return region
-    if end_column is None:
-        region["endLine"] = end_line  # to the end of that line
-    elif end_line > start_line or end_column >= start_column:
-        region["endLine"] = end_line
-        region["endColumn"] = max(end_column, 1)
-    return region
+def result_region(f: Finding) -> Json:
+    """A finding's 1-based region, always with its end (`endColumn` one past the last character).
+
+    A known end that is not after the start, or an unknown one, becomes the end of the start line
+    (from the finding's line text): a region that runs onto unchanged lines would hide the alert
+    from a pull request's checks, which show only alerts whose lines all belong to the diff.
+    """
+    start_line, start_column = max(f.line, 1), max(f.column, 1)
+    end_line = f.end_line if f.end_line is not None else start_line
+    end_column = f.end_column
+    if (
+        end_column is None
+        or end_line < start_line
+        or (end_line == start_line and end_column <= start_column)
+    ):
+        end_line = start_line
+        line_end = len(f.line_text.rstrip("\r\n")) + 1
+        end_column = max(line_end, start_column + 1)
+    return {
+        "startLine": start_line,
+        "startColumn": start_column,
+        "endLine": end_line,
+        "endColumn": end_column,
+    }
+
+
+class _LineHashes:
+    """Line hashes of the files under `root`, each file read once, as the upload action reads it.
+
+    Only a regular file inside the root counts (no symlink out of it); one that cannot be read
+    gets no hash, and the action computes its own.
+    """
+
+    def __init__(self, root: str) -> None:
+        self.root = Path(root)
+        self.files: dict[str, list[str] | None] = {}
+
+    def get(self, path: str, line: int) -> str | None:
+        if path not in self.files:
+            self.files[path] = self._read(path)
+        hashes = self.files[path]
+        if hashes is None or line > len(hashes):
+            return None
+        return hashes[line - 1]
+
+    def _read(self, path: str) -> list[str] | None:
+        try:
+            root = self.root.resolve(strict=True)
+            full = (root / path).resolve(strict=True)
+            if not full.is_relative_to(root) or not full.is_file():
+                return None
+            with full.open("rb") as source:
+                data = source.read(MAX_HASHED_BYTES + 1)
+        except (OSError, RuntimeError, ValueError):  # gone, unreadable, a symlink loop, a NUL
+            return None
+        if len(data) > MAX_HASHED_BYTES:  # aiguard skipped it too; the action hashes it itself
+            return None
+        return line_hashes(decode_like_node(data))
 
 
 # -- the invocation -----------------------------------------------------------------------
@@ -213,7 +267,7 @@ def _notification(n: Notification) -> Json:
     }
     if n.path:
         line = n.line if n.line is not None and n.line >= 1 else None
-        region = None if line is None else _region(line, None, None, None)
+        region = None if line is None else {"startLine": line}
         notification["locations"] = [_location(n.path, region)]
     return notification
 

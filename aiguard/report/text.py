@@ -28,14 +28,19 @@ _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def render(result: RunResult, *, color: bool) -> str:
-    """Every active finding with its source line, then the summary (notifications go to stderr)."""
+def render(result: RunResult, *, color: bool, summary: bool = True) -> str:
+    """Every active finding with its source line, then the summary (notifications go to stderr).
+
+    Without the summary (`--quiet`) a clean run prints nothing at all."""
     lines: list[str] = []
     for finding in result.active:
         lines.extend(finding_block(finding, color=color))
         lines.append("")
-    lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+    if summary:
+        lines.append(summary_line(result))
+    elif lines:
+        lines.pop()
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def notification_line(n: Notification) -> str:
