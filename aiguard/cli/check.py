@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aiguard import __version__
-from aiguard.change.model import Mode
+from aiguard.change.model import ChangeSet, Mode
 from aiguard.change.modes import collect_changes
-from aiguard.config import check_rule_ids, load_config, parse_fail_on
+from aiguard.config import Config, check_rule_ids, load_config, parse_fail_on
 from aiguard.lint.engine import Engine
-from aiguard.lint.registry import load_registry
+from aiguard.lint.registry import RuleRegistry, load_registry
 from aiguard.project import Project
 from aiguard.report import RunResult, render
 
@@ -54,8 +55,29 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
     )
     if options.fail_on is not None:
         config = replace(config, fail_on=parse_fail_on(options.fail_on, "--fail-on"))
+    result = check_change_set(changes, config, registry, jobs=os.cpu_count() or 1)
+    if options.fmt == "sarif" and not options.include_suppressed:
+        result.findings = result.active
+    report = render(result, options.fmt, color=color)
+    return report, result.failed, [notification_line(n) for n in result.notifications]
+
+
+def check_change_set(
+    changes: ChangeSet,
+    config: Config,
+    registry: RuleRegistry,
+    *,
+    only: Callable[[str], bool] | None = None,
+    jobs: int = 1,
+) -> RunResult:
+    """Check a change set however it was collected (a mode, or a coding agent's session).
+
+    `only` narrows the rules further than the config does (the per-edit tier of the agent
+    hooks runs only the rules that are certain on one file).
+    """
     check_rule_ids(config, set(registry))
     changes.files = [f for f in changes.files if not config.is_excluded(f.path)]
+    root = Path(changes.root)
     project = Project(
         root,
         config,
@@ -63,9 +85,9 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
         in_git=changes.in_git,
         changed_paths=frozenset(f.path for f in changes.files),
     )
-    jobs = os.cpu_count() or 1
-    outcome = Engine(registry.refs, config).check(changes, project, jobs=jobs)
-    result = RunResult(
+    refs = [ref for ref in registry.refs if only is None or only(ref.id)]
+    outcome = Engine(refs, config).check(changes, project, jobs=jobs)
+    return RunResult(
         root=str(root),
         findings=outcome.findings,
         notifications=outcome.notifications,
@@ -75,7 +97,3 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, bo
         fail_on=config.fail_on,
         tool_version=__version__,
     )
-    if options.fmt == "sarif" and not options.include_suppressed:
-        result.findings = result.active
-    report = render(result, options.fmt, color=color)
-    return report, result.failed, [notification_line(n) for n in result.notifications]
