@@ -10,6 +10,11 @@ from aiguard.agents.protocol import Agent
 # Agent name (as typed after `aiguard hook` / `aiguard install`) -> its module.
 AGENTS = {
     "claude-code": "aiguard.agents.claude_code",
+    "cline": "aiguard.agents.cline",
+    "codex": "aiguard.agents.codex",
+    "copilot": "aiguard.agents.copilot",
+    "cursor": "aiguard.agents.cursor",
+    "gemini": "aiguard.agents.gemini",
 }
 
 

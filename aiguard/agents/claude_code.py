@@ -21,16 +21,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from aiguard.agents.fields import (
-    flag,
-    optional_text,
-    required_text,
-    section,
-)
+from aiguard.agents.fields import flag, optional_text, required_text, section
 from aiguard.agents.protocol import EventKind, HookEntry, HookEvent, Reply, Verdict
 
 NAME = "claude-code"
 BYTE_CAP = 10_000
+EDIT_FEEDBACK = True
 EDIT_TOOLS = frozenset({"Edit", "Write", "MultiEdit"})
 START_EVENTS = frozenset({"SessionStart", "UserPromptSubmit"})
 STOP_EVENTS = frozenset({"Stop", "SubagentStop"})

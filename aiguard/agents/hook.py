@@ -143,7 +143,7 @@ def decide(
             skip = frozenset(edited) if event.kind is EventKind.EDIT else frozenset()
             state = take_snapshot(session, root, repo, skip)
             prune_stale(environ, agent.NAME, session.directory)
-        if event.kind is EventKind.EDIT and edited:
+        if event.kind is EventKind.EDIT and edited and agent.EDIT_FEEDBACK:
             verdict = _edit(agent, state, session, repo, root, edited, options)
         elif event.kind is EventKind.STOP:
             verdict = _stop(agent, event, state, session, repo, root, options)

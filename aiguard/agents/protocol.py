@@ -76,6 +76,9 @@ class Agent(Protocol):
     NAME: str
     # The most bytes of model-facing text the agent accepts; aiguard cuts its message to fit.
     BYTE_CAP: int
+    # Whether the agent shows the model anything a hook answers after an edit; when it does
+    # not, the edit is only recorded and the end-of-turn check says everything.
+    EDIT_FEEDBACK: bool
 
     def parse(self, data: Mapping[str, object]) -> HookEvent: ...
 
