@@ -22,7 +22,14 @@ import json
 from collections.abc import Mapping
 
 from aiguard.agents.fields import flag, optional_text, required_text, section
-from aiguard.agents.protocol import EventKind, HookEntry, HookEvent, Reply, Verdict
+from aiguard.agents.protocol import (
+    EventKind,
+    HookConfig,
+    HookEntry,
+    HookEvent,
+    Reply,
+    Verdict,
+)
 
 NAME = "claude-code"
 BYTE_CAP = 10_000
@@ -37,6 +44,7 @@ HOOKS = (
     HookEntry("PostToolUse", matcher="Edit|Write|MultiEdit", timeout=30),
     HookEntry("Stop", timeout=60),
 )
+CONFIG = HookConfig("nested", ".claude/settings.json", ".claude/settings.json")
 
 
 def parse(data: Mapping[str, object]) -> HookEvent:

@@ -21,7 +21,14 @@ import json
 from collections.abc import Mapping
 
 from aiguard.agents.fields import optional_text, required_text, section
-from aiguard.agents.protocol import EventKind, HookEntry, HookEvent, Reply, Verdict
+from aiguard.agents.protocol import (
+    EventKind,
+    HookConfig,
+    HookEntry,
+    HookEvent,
+    Reply,
+    Verdict,
+)
 from aiguard.errors import AiguardError
 
 NAME = "cline"
@@ -30,6 +37,7 @@ EDIT_FEEDBACK = True
 EDIT_TOOLS = frozenset({"write_to_file", "replace_in_file"})
 
 HOOKS = (HookEntry("TaskStart"), HookEntry("PostToolUse"), HookEntry("TaskComplete"))
+CONFIG = HookConfig("scripts", ".clinerules/hooks", "Documents/Cline/Hooks")
 
 
 def parse(data: Mapping[str, object]) -> HookEvent:

@@ -24,7 +24,14 @@ import json
 from collections.abc import Mapping
 
 from aiguard.agents.fields import flag, optional_text, required_text, section
-from aiguard.agents.protocol import EventKind, HookEntry, HookEvent, Reply, Verdict
+from aiguard.agents.protocol import (
+    EventKind,
+    HookConfig,
+    HookEntry,
+    HookEvent,
+    Reply,
+    Verdict,
+)
 
 NAME = "codex"
 BYTE_CAP = 10_000  # Codex documents no cap; aiguard keeps Claude Code's
@@ -37,6 +44,7 @@ HOOKS = (
     HookEntry("PostToolUse", matcher="apply_patch", timeout=30),
     HookEntry("Stop", timeout=60),
 )
+CONFIG = HookConfig("nested", ".codex/hooks.json", ".codex/hooks.json")
 
 _PATCH_HEADERS = ("*** Add File: ", "*** Update File: ", "*** Move to: ")
 

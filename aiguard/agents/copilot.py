@@ -24,7 +24,14 @@ import os
 from collections.abc import Mapping
 
 from aiguard.agents.fields import optional_text, required_text
-from aiguard.agents.protocol import EventKind, HookEntry, HookEvent, Reply, Verdict
+from aiguard.agents.protocol import (
+    EventKind,
+    HookConfig,
+    HookEntry,
+    HookEvent,
+    Reply,
+    Verdict,
+)
 
 NAME = "copilot"
 BYTE_CAP = 10_000  # the 10 KB limit issue 12 gives for what a Copilot hook returns
@@ -36,6 +43,7 @@ HOOKS = (
     HookEntry("postToolUse", timeout=30),
     HookEntry("agentStop", timeout=60),
 )
+CONFIG = HookConfig("copilot", ".github/hooks/aiguard.json", None, timeout_key="timeoutSec")
 
 
 def _tool_path(data: Mapping[str, object]) -> str | None:

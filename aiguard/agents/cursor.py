@@ -23,7 +23,14 @@ import json
 from collections.abc import Mapping
 
 from aiguard.agents.fields import number, optional_text, required_text
-from aiguard.agents.protocol import EventKind, HookEntry, HookEvent, Reply, Verdict
+from aiguard.agents.protocol import (
+    EventKind,
+    HookConfig,
+    HookEntry,
+    HookEvent,
+    Reply,
+    Verdict,
+)
 from aiguard.errors import AiguardError
 
 NAME = "cursor"
@@ -35,6 +42,7 @@ HOOKS = (
     HookEntry("afterFileEdit"),
     HookEntry("stop", extra={"loop_limit": 3}),
 )
+CONFIG = HookConfig("flat", ".cursor/hooks.json", ".cursor/hooks.json")
 
 
 def _workspace(data: Mapping[str, object]) -> str:

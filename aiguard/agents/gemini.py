@@ -25,7 +25,14 @@ import json
 from collections.abc import Mapping
 
 from aiguard.agents.fields import flag, optional_text, required_text, section
-from aiguard.agents.protocol import EventKind, HookEntry, HookEvent, Reply, Verdict
+from aiguard.agents.protocol import (
+    EventKind,
+    HookConfig,
+    HookEntry,
+    HookEvent,
+    Reply,
+    Verdict,
+)
 
 NAME = "gemini"
 BYTE_CAP = 10_000  # Gemini CLI documents no cap; aiguard keeps Claude Code's
@@ -37,6 +44,7 @@ HOOKS = (
     HookEntry("AfterTool", matcher="write_file|replace", timeout=30_000),
     HookEntry("AfterAgent", timeout=60_000),
 )
+CONFIG = HookConfig("nested", ".gemini/settings.json", ".gemini/settings.json")
 
 
 def parse(data: Mapping[str, object]) -> HookEvent:

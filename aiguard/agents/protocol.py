@@ -70,6 +70,23 @@ class HookEntry:
     extra: Mapping[str, object] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class HookConfig:
+    """Where and how the installer writes an agent's hooks.
+
+    `style` is the file's shape: "nested" (`hooks.<Event>[] = {matcher, hooks: [{type,
+    command}]}`: Claude Code, Codex, Gemini CLI), "flat" (`{version: 1, hooks: {<event>:
+    [{command}]}}`: Cursor), "copilot" (its own `.github/hooks/aiguard.json`) or "scripts"
+    (one executable per event, named after it: Cline). `project` is relative to the
+    repository root, `user` to the home directory (None: no user-level hooks).
+    """
+
+    style: str
+    project: str
+    user: str | None
+    timeout_key: str = "timeout"
+
+
 class Agent(Protocol):
     """An agent's module, seen through the attributes every one of them defines."""
 
@@ -79,6 +96,8 @@ class Agent(Protocol):
     # Whether the agent shows the model anything a hook answers after an edit; when it does
     # not, the edit is only recorded and the end-of-turn check says everything.
     EDIT_FEEDBACK: bool
+    HOOKS: tuple[HookEntry, ...]
+    CONFIG: HookConfig
 
     def parse(self, data: Mapping[str, object]) -> HookEvent: ...
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -56,4 +58,65 @@ def hook(
     raise click.exceptions.Exit(reply.exit_code)
 
 
-COMMANDS = (hook,)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _scope_options(command: F) -> F:
+    command = click.option(
+        "--dry-run", is_flag=True, help="Show what would be written; write nothing."
+    )(command)
+    return click.option(
+        "--project/--user",
+        "project",
+        default=True,
+        help="The repository's config (default) or your own, for every repository.",
+    )(command)
+
+
+@click.command()
+@click.argument("agent", type=AGENT_CHOICE)
+@_scope_options
+def install(agent: str, project: bool, dry_run: bool) -> None:
+    """Add aiguard's hooks to AGENT's config (merged: other hooks are kept; running it again
+    changes nothing)."""
+    _install(agent, project=project, dry_run=dry_run, remove=False)
+
+
+@click.command()
+@click.argument("agent", type=AGENT_CHOICE)
+@_scope_options
+def uninstall(agent: str, project: bool, dry_run: bool) -> None:
+    """Remove aiguard's hooks from AGENT's config (and nothing else)."""
+    _install(agent, project=project, dry_run=dry_run, remove=True)
+
+
+def _install(agent: str, *, project: bool, dry_run: bool, remove: bool) -> None:
+    from aiguard.agents import get_agent
+    from aiguard.agents.install import apply, config_path, describe, plan
+    from aiguard.change.git import find_repo
+
+    module = get_agent(agent)
+    cwd = Path.cwd()
+    repo = find_repo(cwd) if project else None
+    root = repo.root if repo is not None else cwd
+    path = config_path(module, user=not project, root=root, home=Path.home())
+    planned = plan(module, path, remove=remove)
+    if not planned:
+        click.echo(f"aiguard: no aiguard hooks for {agent} in {path}; nothing to do")
+        return
+    for item in planned:
+        if dry_run:
+            action = "would delete" if item.text is None else "would write"
+            click.echo(f"{action} {item.path}")
+            if item.text is not None:
+                click.echo(item.text, nl=False)
+    if dry_run:
+        return
+    apply(planned)
+    for item in planned:
+        click.echo(f"aiguard: {item.summary}")
+    if not remove:
+        click.echo(f"aiguard: {agent} now runs `aiguard hook {agent}` on: {describe(module.HOOKS)}")
+
+
+COMMANDS = (hook, install, uninstall)
