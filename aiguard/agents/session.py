@@ -223,7 +223,7 @@ def prune_stale(environ: Mapping[str, str], agent: str, keep: Path) -> None:
     try:
         entries = list(parent.iterdir())
     except OSError:
-        return
+        return  # no sessions of this agent yet (or unreadable): nothing to prune this time
     for entry in entries:
         if entry == keep or not entry.is_dir():
             continue
@@ -232,4 +232,5 @@ def prune_stale(environ: Mapping[str, str], agent: str, keep: Path) -> None:
         except OSError:
             stamp = entry.stat().st_mtime
         if now - stamp > STALE_SECONDS:
+            # Best effort by design: what cannot be removed now is tried again next time.
             shutil.rmtree(entry, ignore_errors=True)
