@@ -12,3 +12,11 @@ class ReportNotWritten(AiguardError):
 
     Distinct from 2 so that CI can tell "the check failed to run" from "the report was lost".
     """
+
+
+class RunAborted(BaseException):
+    """The run itself must stop (its own deadline ran out): never taken for a rule's crash.
+
+    The engine contains whatever a rule raises, SystemExit included; a subclass of this is the
+    one thing it lets through, so that a time budget set around a run (the agent hooks') ends it.
+    """

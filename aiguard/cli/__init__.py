@@ -315,3 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_ERROR
     return result if isinstance(result, int) else EXIT_CLEAN
+
+
+# The coding-agent commands (hook, install, uninstall) live in their own module.
+from aiguard.cli.agents import COMMANDS as _AGENT_COMMANDS  # noqa: E402 -- needs `cli` defined first
+
+for _command in _AGENT_COMMANDS:
+    cli.add_command(_command)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from aiguard.config import (
 from aiguard.errors import AiguardError
 from aiguard.findings import Notification, Severity
 from aiguard.lint.engine import Engine, FileOutcome
-from aiguard.lint.registry import load_registry
+from aiguard.lint.registry import RuleRegistry, load_registry
 from aiguard.lint.rule import RuleRef
 from aiguard.project import Project
 from aiguard.report import RunResult, render
@@ -160,40 +160,16 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, in
     )
     if options.fail_on is not None:
         config = replace(config, fail_on=parse_fail_on(options.fail_on, "--fail-on"))
-    if options.config_file is None:  # --config names the one config for every file, as in ruff
-        config = with_nested(config, root, (f.path for f in changes.files))
-    for each in (config, *config.nested):
-        check_rule_ids(each, set(registry))
-    changes.files = [f for f in changes.files if not config.is_excluded(f.path)]
-    if options.mode is Mode.ALL and config.exclude_vendored:
-        _leave_out_vendored(changes)
-    project = Project(
-        root,
+    result = check_change_set(
+        changes,
         config,
-        overlay={f.path: f.after for f in changes.files if not f.deleted},
-        in_git=changes.in_git,
-        changed_paths=frozenset(f.path for f in changes.files),
-        previous={f.path: f.before for f in changes.files if f.before is not None},
-    )
-    if progress is not None:
-        progress.checking(len(changes.files))
-    try:
-        outcome = _check_by_config(registry.refs, config, changes, project)
-    finally:
-        if progress is not None:
-            progress.done()
-    result = RunResult(
-        root=str(root),
-        findings=outcome.findings,
-        notifications=outcome.notifications,
-        rules=registry,
-        levels={ref.id: config.level_for(ref.id, ref.severity) for ref in registry.refs},
-        fail_on=config.fail_on,
-        tool_version=__version__,
+        registry,
+        jobs=os.cpu_count() or 1,
+        nested=options.config_file is None,  # --config names the one config for every file
+        leave_out_vendored=options.mode is Mode.ALL,
         allow_unchecked=options.allow_unchecked,
+        progress=progress,
     )
-    checked = {f.path for f in changes.files}
-    result.files_checked = len(checked - set(result.unchecked))
     # Never drop suppressed findings from the result: fingerprints count repeats over them all.
     if options.statistics:
         from aiguard.report import statistics
@@ -213,6 +189,64 @@ def run_check(options: CheckOptions, *, cwd: Path, color: bool) -> tuple[str, in
     notes = [notification_line(n) for n in shown]
     status = EXIT_FINDINGS if result.failed else EXIT_CLEAN
     return report, EXIT_UNCHECKED if result.incomplete else status, notes
+
+
+def check_change_set(
+    changes: ChangeSet,
+    config: Config,
+    registry: RuleRegistry,
+    *,
+    only: Callable[[str], bool] | None = None,
+    jobs: int = 1,
+    nested: bool = True,
+    leave_out_vendored: bool = False,
+    allow_unchecked: bool = False,
+    progress: _Progress | None = None,
+) -> RunResult:
+    """Check a change set however it was collected (a mode, or a coding agent's session).
+
+    `only` narrows the rules further than the config does (the per-edit tier of the agent
+    hooks runs only the rules that are certain on one file). `nested`: the config files of
+    subfolders govern their files; `leave_out_vendored` (for --all): vendored, generated and
+    minified files are left out in one note, unless the config says `exclude-vendored = false`.
+    """
+    root = Path(changes.root)
+    if nested:
+        config = with_nested(config, root, (f.path for f in changes.files))
+    for each in (config, *config.nested):
+        check_rule_ids(each, set(registry))
+    changes.files = [f for f in changes.files if not config.is_excluded(f.path)]
+    if leave_out_vendored and config.exclude_vendored:
+        _leave_out_vendored(changes)
+    project = Project(
+        root,
+        config,
+        overlay={f.path: f.after for f in changes.files if not f.deleted},
+        in_git=changes.in_git,
+        changed_paths=frozenset(f.path for f in changes.files),
+        previous={f.path: f.before for f in changes.files if f.before is not None},
+    )
+    refs = [ref for ref in registry.refs if only is None or only(ref.id)]
+    if progress is not None:
+        progress.checking(len(changes.files))
+    try:
+        outcome = _check_by_config(refs, config, changes, project, jobs=jobs)
+    finally:
+        if progress is not None:
+            progress.done()
+    result = RunResult(
+        root=str(root),
+        findings=outcome.findings,
+        notifications=outcome.notifications,
+        rules=registry,
+        levels={ref.id: config.level_for(ref.id, ref.severity) for ref in registry.refs},
+        fail_on=config.fail_on,
+        tool_version=__version__,
+        allow_unchecked=allow_unchecked,
+    )
+    checked = {f.path for f in changes.files}
+    result.files_checked = len(checked - set(result.unchecked))
+    return result
 
 
 def _leave_out_vendored(changes: ChangeSet) -> None:
@@ -314,10 +348,9 @@ def _nested_files(root: Path) -> list[Path]:
 
 
 def _check_by_config(
-    refs: Sequence[RuleRef], config: Config, changes: ChangeSet, project: Project
+    refs: Sequence[RuleRef], config: Config, changes: ChangeSet, project: Project, *, jobs: int
 ) -> FileOutcome:
     """One engine per config that governs some of the files (the root's, then nested ones)."""
-    jobs = os.cpu_count() or 1
     groups: dict[str, list[FileChange]] = {}
     for change in changes.files:
         groups.setdefault(config.for_path(change.path).folder, []).append(change)

@@ -17,6 +17,7 @@ from typing import Any
 
 from aiguard.change.model import ChangeSet, FileChange
 from aiguard.config import Config
+from aiguard.errors import RunAborted
 from aiguard.findings import Finding, Notification, Severity
 from aiguard.lint import suppressions
 from aiguard.lint.rule import (
@@ -220,8 +221,11 @@ class Engine:
         plugin's `sys.exit(0)` must not end the run with an empty report), except a real
         interrupt from the user: while `check` runs, SIGINT is recorded, so a KeyboardInterrupt
         that no signal caused is told apart from Ctrl-C. Called directly (no `check`), every
-        KeyboardInterrupt is taken as the user's.
+        KeyboardInterrupt is taken as the user's. RunAborted (a deadline around the run) always
+        goes through.
         """
+        if isinstance(exc, RunAborted):
+            raise exc
         if isinstance(exc, KeyboardInterrupt) and (
             self._interrupts is None or self._interrupts.seen
         ):
