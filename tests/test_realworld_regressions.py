@@ -899,3 +899,29 @@ def test_a_no_op_override_of_a_library_hook_is_a_note(
     passes = [n for n, text in enumerate(lines, 1) if text.strip() == "pass"]
     # The project's own base class defines export(): emptying it in a subclass is a stub.
     assert stubs == {(passes[0], "note"), (passes[1], "warning")}
+
+
+# -- 7: bundler resource queries on aliased imports ---------------------------------------------
+
+SVG_PAGE = code("""
+    import Logo from "#/assets/logo.svg?react";
+    import worker from "#/workers/sum.ts?worker";
+    import Missing from "#/assets/missing.svg?react";
+    """)
+
+
+def test_a_resource_query_on_an_aliased_import_names_the_file_before_it(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {
+        "package.json": '{"name": "web", "dependencies": {}}\n',
+        "tsconfig.json": '{"compilerOptions": {"paths": {"#/*": ["./src/*"]}}}\n',
+        "src/assets/logo.svg": "<svg/>\n",
+        "src/workers/sum.ts": "export {};\n",
+        "src/page.tsx": "export {};\n",
+    }
+    hits = check_change(repo, before, {"src/page.tsx": SVG_PAGE}, monkeypatch, capsys)
+    # `?react` (svgr) and `?worker` (Vite) pick a loader; a file that is not there still is not.
+    assert {h.line for h in at(hits, "AIG612", "src/page.tsx")} == {
+        line_of(SVG_PAGE, "missing.svg")
+    }
