@@ -925,3 +925,31 @@ def test_a_resource_query_on_an_aliased_import_names_the_file_before_it(
     assert {h.line for h in at(hits, "AIG612", "src/page.tsx")} == {
         line_of(SVG_PAGE, "missing.svg")
     }
+
+
+# -- severity: coded suppressions of usually harmless lint codes ---------------------------------
+
+PROBES = code("""
+    import sys
+
+    sys.path.insert(0, "src")
+    import plugins  # noqa: E402, F401
+    import helpers  # noqa: F401
+    value = helpers.load()  # type: ignore[attr-defined]
+    other = plugins.get()  # noqa: F821
+    """)
+
+
+def test_coded_suppressions_of_harmless_lint_codes_are_notes(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"pyproject.toml": PYPROJECT, "src/plugins.py": "", "src/helpers.py": "", "app.py": ""}
+    hits = check_change(repo, before, {"app.py": PROBES}, monkeypatch, capsys)
+    found = {(h.line, h.severity) for h in at(hits, "AIG103", "app.py")}
+    # Import bookkeeping is a note; a type-checker code and an undefined name stay warnings.
+    assert found == {
+        (line_of(PROBES, "import plugins"), "note"),
+        (line_of(PROBES, "import helpers"), "note"),
+        (line_of(PROBES, "attr-defined"), "warning"),
+        (line_of(PROBES, "F821"), "warning"),
+    }
