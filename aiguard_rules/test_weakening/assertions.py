@@ -4,6 +4,7 @@ tautological, broadened, looser)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from aiguard.findings import Severity
@@ -142,7 +143,9 @@ class AssertionsRemoved(WeakeningRule):
             has += _folded_matches(before.body(old), after.body(new))
             if has >= had or _consolidated(old, new, had, has):
                 continue
-            if _follows_production(self, before.render(old.node), after.render(new.node)):
+            if _follows_production(
+                self, before.render(old.node), after.render(new.node), had - has
+            ):
                 continue
             if has == 0:
                 message = f"test `{label}` no longer asserts anything (it had {_count(had)})"
@@ -164,19 +167,43 @@ def _folded_matches(old_body: str, new_body: str) -> int:
     return max(0, new_body.count("match=") - old_body.count("match="))
 
 
-def _follows_production(rule: AssertionsRemoved, old_text: str, new_text: str) -> bool:
-    """Whether every assertion line the test lost names something the change removed from the
-    production code: the checked behaviour went away on purpose, with its assertions."""
+def _follows_production(rule: AssertionsRemoved, old_text: str, new_text: str, lost: int) -> bool:
+    """Whether the assertions the test lost checked something the change removed from the
+    production code: the checked behaviour went away on purpose, with its assertions.
+
+    Compared statement by statement (a multi-line `expect(...)` is one): at least `lost` of
+    the assertions no longer written name a removed word, and every other one that went has
+    a new assertion in its place (an expectation updated to the new behaviour)."""
     removed = removed_production_words(rule.project)
     if not removed:
         return False
-    kept = set(line.strip() for line in new_text.splitlines())
-    lost = [
-        line
-        for line in old_text.splitlines()
-        if line.strip() not in kept and _ASSERTING.search(line)
-    ]
-    return bool(lost) and all(mentions_removed(line, removed) for line in lost)
+    gone = Counter(_assertion_statements(old_text))
+    came = Counter(_assertion_statements(new_text))
+    lost_statements = list((gone - came).elements())
+    gained = sum((came - gone).values())
+    named = sum(1 for text in lost_statements if mentions_removed(text, removed))
+    return named >= lost and len(lost_statements) - named <= gained
+
+
+def _assertion_statements(text: str) -> list[str]:
+    """The assertion statements of a test's text, each with its continuation lines, squashed."""
+    lines = text.splitlines()
+    found: list[str] = []
+    index = 0
+    while index < len(lines):
+        if not _ASSERTING.search(lines[index]):
+            index += 1
+            continue
+        depth, parts = 0, []
+        while index < len(lines):
+            line = lines[index]
+            parts.append(line.strip())
+            depth += sum(line.count(c) for c in "([{") - sum(line.count(c) for c in ")]}")
+            index += 1
+            if depth <= 0:
+                break
+        found.append(" ".join(parts))
+    return found
 
 
 _ASSERTING = re.compile(r"\bassert|\bexpect\s*\(|\braises\b|\bcheck|\bverify")
