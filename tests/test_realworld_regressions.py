@@ -953,3 +953,49 @@ def test_coded_suppressions_of_harmless_lint_codes_are_notes(
         (line_of(PROBES, "attr-defined"), "warning"),
         (line_of(PROBES, "F821"), "warning"),
     }
+
+
+# -- severity: tests without assertions that the change did not weaken ---------------------------
+
+TRACKER_TESTS_BEFORE = code("""
+    def test_main_exits_cleanly(monkeypatch):
+        monkeypatch.setattr("app.cli.read", lambda: "q")
+        main()
+    """)
+
+TRACKER_TESTS_AFTER = code("""
+    def test_main_exits_cleanly(monkeypatch):
+        monkeypatch.setattr("app.cli.prompt.read", lambda: "q")
+        main()
+
+
+    def test_track_handles_errors(client):
+        client.fail_next()
+        track(client)
+
+
+    def test_track_when_posthog_not_installed(monkeypatch):
+        monkeypatch.setitem(sys.modules, "posthog", None)
+        track(None)
+
+
+    def test_track_sends_event(client):
+        track(client)
+    """)
+
+
+def test_tests_that_asserted_nothing_before_or_tolerate_failures_are_notes(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"tests/test_tracker.py": TRACKER_TESTS_BEFORE}
+    after = {"tests/test_tracker.py": TRACKER_TESTS_AFTER}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    found = {(h.line, h.severity) for h in at(hits, "AIG503", "tests/test_tracker.py")}
+    # A patch target moved in a test that never asserted; failure-tolerance tests: notes.
+    # A new test that only calls the code stays a warning.
+    assert found == {
+        (line_of(TRACKER_TESTS_AFTER, "app.cli.prompt.read"), "note"),
+        (line_of(TRACKER_TESTS_AFTER, "def test_track_handles_errors"), "note"),
+        (line_of(TRACKER_TESTS_AFTER, "def test_track_when_posthog"), "note"),
+        (line_of(TRACKER_TESTS_AFTER, "def test_track_sends_event"), "warning"),
+    }
