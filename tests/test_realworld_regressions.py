@@ -999,3 +999,23 @@ def test_tests_that_asserted_nothing_before_or_tolerate_failures_are_notes(
         (line_of(TRACKER_TESTS_AFTER, "def test_track_when_posthog"), "note"),
         (line_of(TRACKER_TESTS_AFTER, "def test_track_sends_event"), "warning"),
     }
+
+
+# -- severity: undeclared imports in code that is never installed for users --------------------
+
+
+def test_an_undeclared_import_in_tests_or_docs_is_a_note(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"pyproject.toml": PYPROJECT, "src/app.py": "", "tests/test_app.py": ""}
+    before["docs/conf.py"] = ""
+    use = "import yaml\n"
+    after = {"src/app.py": use, "tests/test_app.py": use, "docs/conf.py": use}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    found = {(h.path, h.severity) for h in hits if h.rule == "AIG802"}
+    # Shipped code that imports an undeclared package breaks users' installs: a warning.
+    assert found == {
+        ("src/app.py", "warning"),
+        ("tests/test_app.py", "note"),
+        ("docs/conf.py", "note"),
+    }
