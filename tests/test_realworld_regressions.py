@@ -1019,3 +1019,41 @@ def test_an_undeclared_import_in_tests_or_docs_is_a_note(
         ("tests/test_app.py", "note"),
         ("docs/conf.py", "note"),
     }
+
+
+# -- 9: the empty downgrade of an Alembic revision ---------------------------------------------
+
+MIGRATION = code("""
+    from alembic import op
+
+    revision = "077"
+    down_revision = "076"
+
+
+    def upgrade():
+        op.drop_table("settings")
+
+
+    def downgrade():
+        # PostgreSQL cannot bring the rows back: this one is one-way, for now
+        pass
+
+
+    def backfill():
+        pass
+    """)
+
+
+def test_the_empty_downgrade_of_an_alembic_revision_is_a_note(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"pyproject.toml": PYPROJECT, "migrations/versions/076.py": "revision = '076'\n"}
+    after = {"migrations/versions/077_drop_settings.py": MIGRATION}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    found = {
+        (h.line, h.severity) for h in at(hits, "AIG401", "migrations/versions/077_drop_settings.py")
+    }
+    # Any other empty function of the revision is still a stub.
+    lines = MIGRATION.splitlines()
+    downgrade_pass = lines.index("    pass") + 1
+    assert found == {(downgrade_pass, "note"), (len(lines), "warning")}
