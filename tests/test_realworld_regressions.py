@@ -1057,3 +1057,38 @@ def test_the_empty_downgrade_of_an_alembic_revision_is_a_note(
     lines = MIGRATION.splitlines()
     downgrade_pass = lines.index("    pass") + 1
     assert found == {(downgrade_pass, "note"), (len(lines), "warning")}
+
+
+# -- 5: a subproject's declared portions of the root package's namespace -------------------------
+
+CLI_MAIN = code("""
+    from shop.sdk import Client
+    from shop import tools
+    from shop import helperz
+    import shop.missing
+    """)
+
+
+def test_a_subproject_depends_on_portions_its_root_package_lacks(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {
+        "pyproject.toml": PYPROJECT.replace('name = "shop"', 'name = "shop-server"'),
+        "shop/__init__.py": "VERSION = 1\n",
+        "shop/helpers.py": "",
+        "cli/pyproject.toml": code("""
+            [project]
+            name = "shop-cli"
+            version = "1.0"
+            dependencies = ["shop-sdk", "shop-tools"]
+            """),
+        "cli/shop_cli/__init__.py": "",
+        "cli/shop_cli/main.py": "",
+    }
+    hits = check_change(repo, before, {"cli/shop_cli/main.py": CLI_MAIN}, monkeypatch, capsys)
+    found = {(h.rule, h.line) for h in hits if h.rule in {"AIG602", "AIG603"}}
+    # shop-sdk and shop-tools provide shop.sdk and shop.tools; nothing provides the other two.
+    assert found == {
+        ("AIG603", line_of(CLI_MAIN, "helperz")),
+        ("AIG602", line_of(CLI_MAIN, "missing")),
+    }

@@ -255,6 +255,15 @@ class UnknownSubmodule(_ImportRule):
         ),
         Flag("from email.parsers import Parser\n", line=1),
         Pass(
+            "from shop.sdk import Client\nimport shop.tools.cli\n",
+            path="cli/shop_cli/main.py",
+            files={
+                "shop/__init__.py": "VERSION = 1\n",
+                "cli/pyproject.toml": '[project]\nname = "shop-cli"\n'
+                'dependencies = ["shop-sdk", "shop-tools"]\n',
+            },  # a subproject depends on portions (shop-sdk, shop-tools) the root lacks
+        ),
+        Pass(
             "import os.path\nimport xml.etree.ElementTree as ET\nfrom email.parser import Parser\n"
         ),
         Pass(
@@ -384,6 +393,8 @@ class MissingImportedName(_ImportRule):
             name = imported.name
             if name in namespace.names or (name.startswith("_") and not first_party):
                 continue
+            if first_party and not site.level and python.declared_portion(f"{site.module}.{name}"):
+                continue  # a portion a declared distribution provides (`openhands-tools`)
             self.report(
                 imported.node,
                 f"`{shown}` defines no `{name}`{did_you_mean(name, namespace.names)}: "
