@@ -1092,3 +1092,58 @@ def test_a_subproject_depends_on_portions_its_root_package_lacks(
         ("AIG603", line_of(CLI_MAIN, "helperz")),
         ("AIG602", line_of(CLI_MAIN, "missing")),
     }
+
+
+# -- 2: a skip matches only the same test's skip, wherever it moved, whatever its reason says ------
+
+BASH_TESTS_BEFORE = code("""
+    import pytest
+
+
+    @pytest.mark.skip(reason="This test is flaky")
+    def test_bash_server(runtime):
+        assert runtime.run("echo 1") == "1"
+    """)
+
+BASH_TESTS_AFTER = code("""
+    def test_bash_server(runtime):
+        assert runtime.run("echo 1") == "1"
+    """)
+
+BROWSING_BEFORE = code("""
+    import pytest
+
+
+    @pytest.mark.skip(reason="flaky")
+    def test_timeout(runtime):
+        assert runtime.wait(1)
+
+
+    def test_download_file(runtime):
+        assert runtime.download("x")
+    """)
+
+BROWSING_AFTER = code("""
+    import pytest
+
+
+    @pytest.mark.skip(reason="2025-10-07: this test is flaky")
+    def test_timeout(runtime):
+        assert runtime.wait(1)
+
+
+    @pytest.mark.skip(reason="This test is flaky")
+    def test_download_file(runtime):
+        assert runtime.download("x")
+    """)
+
+
+def test_a_skip_moves_with_its_test_and_a_reworded_reason_is_the_same_skip(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"tests/test_bash.py": BASH_TESTS_BEFORE, "tests/test_browsing.py": BROWSING_BEFORE}
+    after = {"tests/test_bash.py": BASH_TESTS_AFTER, "tests/test_browsing.py": BROWSING_AFTER}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    skips = {h.line for h in at(hits, "AIG501", "tests/test_browsing.py")}
+    # test_bash_server's skip did not move to test_download_file: that test is newly skipped.
+    assert skips == {line_of(BROWSING_AFTER, 'reason="This test is flaky"')}
