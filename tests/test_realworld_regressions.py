@@ -1147,3 +1147,27 @@ def test_a_skip_moves_with_its_test_and_a_reworded_reason_is_the_same_skip(
     skips = {h.line for h in at(hits, "AIG501", "tests/test_browsing.py")}
     # test_bash_server's skip did not move to test_download_file: that test is newly skipped.
     assert skips == {line_of(BROWSING_AFTER, 'reason="This test is flaky"')}
+
+
+# -- 5: a package directory a test writes at run time --------------------------------------------
+
+INSTANCE_TESTS = code("""
+    def test_uninstalled_package_paths(modules_tmp_path):
+        app = modules_tmp_path / "config_package_app"
+        app.mkdir()
+        (app / "__init__.py").write_text("import flask\\n")
+        from config_package_app import app
+        import config_packge_app
+    """)
+
+
+def test_a_package_directory_the_test_writes_at_run_time_exists(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"pyproject.toml": PYPROJECT, "tests/test_instance.py": ""}
+    after = {"tests/test_instance.py": INSTANCE_TESTS}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    # The misspelt module is written nowhere.
+    assert {h.line for h in at(hits, "AIG601", "tests/test_instance.py")} == {
+        line_of(INSTANCE_TESTS, "import config_packge_app")
+    }

@@ -106,7 +106,7 @@ class PythonStubBody(PythonRule):
         Flag(
             "from alembic import op\n\nrevision = '077'\ndown_revision = '076'\n\n"
             "def upgrade():\n    op.drop_table('settings')\n\n"
-            "def downgrade():\n    \"\"\"No-op: the table is gone for good.\"\"\"\n    pass\n",
+            'def downgrade():\n    """No-op: the table is gone for good."""\n    pass\n',
             line=11,
             severity=Severity.NOTE,
             message="Alembic migration",
