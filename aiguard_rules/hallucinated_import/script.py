@@ -247,7 +247,8 @@ class MissingJsModuleFile(JsImportRule):
             },
         ),
         Pass(
-            'import Logo from "#/assets/logo.svg?react";\nimport raw from "@/shaders/a.glsl?raw";\n',
+            'import Logo from "#/assets/logo.svg?react";\n'
+            'import raw from "@/shaders/a.glsl?raw";\n',
             path="src/App.tsx",
             files={
                 "tsconfig.json": '{"compilerOptions": {"paths": {"#/*": ["./src/*"], '
