@@ -899,3 +899,275 @@ def test_a_no_op_override_of_a_library_hook_is_a_note(
     passes = [n for n, text in enumerate(lines, 1) if text.strip() == "pass"]
     # The project's own base class defines export(): emptying it in a subclass is a stub.
     assert stubs == {(passes[0], "note"), (passes[1], "warning")}
+
+
+# -- 7: bundler resource queries on aliased imports ---------------------------------------------
+
+SVG_PAGE = code("""
+    import Logo from "#/assets/logo.svg?react";
+    import worker from "#/workers/sum.ts?worker";
+    import Missing from "#/assets/missing.svg?react";
+    """)
+
+
+def test_a_resource_query_on_an_aliased_import_names_the_file_before_it(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {
+        "package.json": '{"name": "web", "dependencies": {}}\n',
+        "tsconfig.json": '{"compilerOptions": {"paths": {"#/*": ["./src/*"]}}}\n',
+        "src/assets/logo.svg": "<svg/>\n",
+        "src/workers/sum.ts": "export {};\n",
+        "src/page.tsx": "export {};\n",
+    }
+    hits = check_change(repo, before, {"src/page.tsx": SVG_PAGE}, monkeypatch, capsys)
+    # `?react` (svgr) and `?worker` (Vite) pick a loader; a file that is not there still is not.
+    assert {h.line for h in at(hits, "AIG612", "src/page.tsx")} == {
+        line_of(SVG_PAGE, "missing.svg")
+    }
+
+
+# -- severity: coded suppressions of usually harmless lint codes ---------------------------------
+
+PROBES = code("""
+    import sys
+
+    sys.path.insert(0, "src")
+    import plugins  # noqa: E402, F401
+    import helpers  # noqa: F401
+    value = helpers.load()  # type: ignore[attr-defined]
+    other = plugins.get()  # noqa: F821
+    """)
+
+
+def test_coded_suppressions_of_harmless_lint_codes_are_notes(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"pyproject.toml": PYPROJECT, "src/plugins.py": "", "src/helpers.py": "", "app.py": ""}
+    hits = check_change(repo, before, {"app.py": PROBES}, monkeypatch, capsys)
+    found = {(h.line, h.severity) for h in at(hits, "AIG103", "app.py")}
+    # Import bookkeeping is a note; a type-checker code and an undefined name stay warnings.
+    assert found == {
+        (line_of(PROBES, "import plugins"), "note"),
+        (line_of(PROBES, "import helpers"), "note"),
+        (line_of(PROBES, "attr-defined"), "warning"),
+        (line_of(PROBES, "F821"), "warning"),
+    }
+
+
+# -- severity: tests without assertions that the change did not weaken ---------------------------
+
+TRACKER_TESTS_BEFORE = code("""
+    def test_main_exits_cleanly(monkeypatch):
+        monkeypatch.setattr("app.cli.read", lambda: "q")
+        main()
+    """)
+
+TRACKER_TESTS_AFTER = code("""
+    def test_main_exits_cleanly(monkeypatch):
+        monkeypatch.setattr("app.cli.prompt.read", lambda: "q")
+        main()
+
+
+    def test_track_handles_errors(client):
+        client.fail_next()
+        track(client)
+
+
+    def test_track_when_posthog_not_installed(monkeypatch):
+        monkeypatch.setitem(sys.modules, "posthog", None)
+        track(None)
+
+
+    def test_track_sends_event(client):
+        track(client)
+    """)
+
+
+def test_tests_that_asserted_nothing_before_or_tolerate_failures_are_notes(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"tests/test_tracker.py": TRACKER_TESTS_BEFORE}
+    after = {"tests/test_tracker.py": TRACKER_TESTS_AFTER}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    found = {(h.line, h.severity) for h in at(hits, "AIG503", "tests/test_tracker.py")}
+    # A patch target moved in a test that never asserted; failure-tolerance tests: notes.
+    # A new test that only calls the code stays a warning.
+    assert found == {
+        (line_of(TRACKER_TESTS_AFTER, "app.cli.prompt.read"), "note"),
+        (line_of(TRACKER_TESTS_AFTER, "def test_track_handles_errors"), "note"),
+        (line_of(TRACKER_TESTS_AFTER, "def test_track_when_posthog"), "note"),
+        (line_of(TRACKER_TESTS_AFTER, "def test_track_sends_event"), "warning"),
+    }
+
+
+# -- severity: undeclared imports in code that is never installed for users --------------------
+
+
+def test_an_undeclared_import_in_tests_or_docs_is_a_note(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"pyproject.toml": PYPROJECT, "src/app.py": "", "tests/test_app.py": ""}
+    before["docs/conf.py"] = ""
+    use = "import yaml\n"
+    after = {"src/app.py": use, "tests/test_app.py": use, "docs/conf.py": use}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    found = {(h.path, h.severity) for h in hits if h.rule == "AIG802"}
+    # Shipped code that imports an undeclared package breaks users' installs: a warning.
+    assert found == {
+        ("src/app.py", "warning"),
+        ("tests/test_app.py", "note"),
+        ("docs/conf.py", "note"),
+    }
+
+
+# -- 9: the empty downgrade of an Alembic revision ---------------------------------------------
+
+MIGRATION = code("""
+    from alembic import op
+
+    revision = "077"
+    down_revision = "076"
+
+
+    def upgrade():
+        op.drop_table("settings")
+
+
+    def downgrade():
+        # PostgreSQL cannot bring the rows back: this one is one-way, for now
+        pass
+
+
+    def backfill():
+        pass
+    """)
+
+
+def test_the_empty_downgrade_of_an_alembic_revision_is_a_note(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"pyproject.toml": PYPROJECT, "migrations/versions/076.py": "revision = '076'\n"}
+    after = {"migrations/versions/077_drop_settings.py": MIGRATION}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    found = {
+        (h.line, h.severity) for h in at(hits, "AIG401", "migrations/versions/077_drop_settings.py")
+    }
+    # Any other empty function of the revision is still a stub.
+    lines = MIGRATION.splitlines()
+    downgrade_pass = lines.index("    pass") + 1
+    assert found == {(downgrade_pass, "note"), (len(lines), "warning")}
+
+
+# -- 5: a subproject's declared portions of the root package's namespace -------------------------
+
+CLI_MAIN = code("""
+    from shop.sdk import Client
+    from shop import tools
+    from shop import helperz
+    import shop.missing
+    """)
+
+
+def test_a_subproject_depends_on_portions_its_root_package_lacks(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {
+        "pyproject.toml": PYPROJECT.replace('name = "shop"', 'name = "shop-server"'),
+        "shop/__init__.py": "VERSION = 1\n",
+        "shop/helpers.py": "",
+        "cli/pyproject.toml": code("""
+            [project]
+            name = "shop-cli"
+            version = "1.0"
+            dependencies = ["shop-sdk", "shop-tools"]
+            """),
+        "cli/shop_cli/__init__.py": "",
+        "cli/shop_cli/main.py": "",
+    }
+    hits = check_change(repo, before, {"cli/shop_cli/main.py": CLI_MAIN}, monkeypatch, capsys)
+    found = {(h.rule, h.line) for h in hits if h.rule in {"AIG602", "AIG603"}}
+    # shop-sdk and shop-tools provide shop.sdk and shop.tools; nothing provides the other two.
+    assert found == {
+        ("AIG603", line_of(CLI_MAIN, "helperz")),
+        ("AIG602", line_of(CLI_MAIN, "missing")),
+    }
+
+
+# -- 2: a skip matches only the same test's skip, wherever it moved, whatever its reason says ------
+
+BASH_TESTS_BEFORE = code("""
+    import pytest
+
+
+    @pytest.mark.skip(reason="This test is flaky")
+    def test_bash_server(runtime):
+        assert runtime.run("echo 1") == "1"
+    """)
+
+BASH_TESTS_AFTER = code("""
+    def test_bash_server(runtime):
+        assert runtime.run("echo 1") == "1"
+    """)
+
+BROWSING_BEFORE = code("""
+    import pytest
+
+
+    @pytest.mark.skip(reason="flaky")
+    def test_timeout(runtime):
+        assert runtime.wait(1)
+
+
+    def test_download_file(runtime):
+        assert runtime.download("x")
+    """)
+
+BROWSING_AFTER = code("""
+    import pytest
+
+
+    @pytest.mark.skip(reason="2025-10-07: this test is flaky")
+    def test_timeout(runtime):
+        assert runtime.wait(1)
+
+
+    @pytest.mark.skip(reason="This test is flaky")
+    def test_download_file(runtime):
+        assert runtime.download("x")
+    """)
+
+
+def test_a_skip_moves_with_its_test_and_a_reworded_reason_is_the_same_skip(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"tests/test_bash.py": BASH_TESTS_BEFORE, "tests/test_browsing.py": BROWSING_BEFORE}
+    after = {"tests/test_bash.py": BASH_TESTS_AFTER, "tests/test_browsing.py": BROWSING_AFTER}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    skips = {h.line for h in at(hits, "AIG501", "tests/test_browsing.py")}
+    # test_bash_server's skip did not move to test_download_file: that test is newly skipped.
+    assert skips == {line_of(BROWSING_AFTER, 'reason="This test is flaky"')}
+
+
+# -- 5: a package directory a test writes at run time --------------------------------------------
+
+INSTANCE_TESTS = code("""
+    def test_uninstalled_package_paths(modules_tmp_path):
+        app = modules_tmp_path / "config_package_app"
+        app.mkdir()
+        (app / "__init__.py").write_text("import flask\\n")
+        from config_package_app import app
+        import config_packge_app
+    """)
+
+
+def test_a_package_directory_the_test_writes_at_run_time_exists(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {"pyproject.toml": PYPROJECT, "tests/test_instance.py": ""}
+    after = {"tests/test_instance.py": INSTANCE_TESTS}
+    hits = check_change(repo, before, after, monkeypatch, capsys)
+    # The misspelt module is written nowhere.
+    assert {h.line for h in at(hits, "AIG601", "tests/test_instance.py")} == {
+        line_of(INSTANCE_TESTS, "import config_packge_app")
+    }

@@ -546,6 +546,8 @@ class PythonProject:
                 return Unknown("the parent package may provide it")
             if fp.exists_on_disk_or_ignored(posixpath.join(parent.path, child)):
                 return Unknown("generated or ignored file")
+            if self.declared_portion(name):
+                return Unknown("a declared distribution named for it provides that portion")
             return MissingSub(".".join(parts[:i]), child, "first-party")
         module = fp.locate(".".join(parts), root)
         return Found("first-party", ".".join(parts), module)
@@ -635,6 +637,19 @@ class PythonProject:
             if dist is not None and (dist.import_names or dist.module_prefixes):
                 return tuple(dict.fromkeys((*dist.module_prefixes, *dist.import_names)))
         return guessed_import_names(distribution)
+
+    def declared_portion(self, dotted: str) -> bool:
+        """Whether a declared distribution is named for module `dotted` by the namespace
+        convention (`openhands-sdk` for `openhands.sdk`, `zope-interface` for `zope.interface`):
+        a monorepo's subproject can depend on a portion its root package does not have."""
+        from aiguard.facts.manifests import normalize
+
+        wanted = dotted.lower()
+        for requirement in self.declared.requirements:
+            portion = normalize(requirement.name).replace("-", ".").replace("_", ".")
+            if "." in portion and (wanted == portion or wanted.startswith(portion + ".")):
+                return True
+        return False
 
     def is_declared_import(self, dotted: str) -> bool:
         for requirement in self.declared.requirements:

@@ -93,12 +93,16 @@ class _ImportRule(PythonRule):
 
 def _written_by_test(text: str, top: str) -> bool:
     """Whether a test file writes the module `top` itself: a string naming `top.py` (or its
-    package's `__init__.py`), or `pytester.makepyfile(top=...)`."""
+    package's `__init__.py`), `pytester.makepyfile(top=...)`, or a package directory joined
+    as a path segment (`tmp_path / "top"`) in a file that writes an `__init__.py`."""
     name = re.escape(top)
     written = re.compile(
         rf"[\"'](?:[^\"'\n]*/)?{name}(?:\.py|/__init__\.py)[\"']|makepyfile\([^)]*\b{name}\s*="
     )
-    return written.search(text) is not None
+    if written.search(text) is not None:
+        return True
+    segment = re.compile(rf"/\s*[\"']{name}[\"']")
+    return "__init__.py" in text and segment.search(text) is not None
 
 
 class UnknownModule(_ImportRule):
@@ -171,6 +175,15 @@ class UnknownModule(_ImportRule):
                 "src/myapp/__init__.py": "",
                 "src/myapp/helpers.py": "def slugify(s): ...\n",
             },
+        ),
+        # A test that writes a package directory and imports it (flask's instance tests).
+        Pass(
+            "def test_package(modules_tmp_path):\n"
+            "    app = modules_tmp_path / 'config_package_app'\n    app.mkdir()\n"
+            "    (app / '__init__.py').write_text('X = 1')\n"
+            "    from config_package_app import X\n    assert X == 1\n",
+            path="tests/test_instance.py",
+            files={"pyproject.toml": '[project]\nname = "shop"\ndependencies = ["httpx"]\n'},
         ),
         # A test that writes the module it imports (tmp_path on sys.path, pytester).
         Pass(
@@ -254,6 +267,15 @@ class UnknownSubmodule(_ImportRule):
             message="did you mean `helpers`",
         ),
         Flag("from email.parsers import Parser\n", line=1),
+        Pass(
+            "from shop.sdk import Client\nimport shop.tools.cli\n",
+            path="cli/shop_cli/main.py",
+            files={
+                "shop/__init__.py": "VERSION = 1\n",
+                "cli/pyproject.toml": '[project]\nname = "shop-cli"\n'
+                'dependencies = ["shop-sdk", "shop-tools"]\n',
+            },  # a subproject depends on portions (shop-sdk, shop-tools) the root lacks
+        ),
         Pass(
             "import os.path\nimport xml.etree.ElementTree as ET\nfrom email.parser import Parser\n"
         ),
@@ -384,6 +406,8 @@ class MissingImportedName(_ImportRule):
             name = imported.name
             if name in namespace.names or (name.startswith("_") and not first_party):
                 continue
+            if first_party and not site.level and python.declared_portion(f"{site.module}.{name}"):
+                continue  # a portion a declared distribution provides (`openhands-tools`)
             self.report(
                 imported.node,
                 f"`{shown}` defines no `{name}`{did_you_mean(name, namespace.names)}: "

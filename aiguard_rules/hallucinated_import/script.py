@@ -247,6 +247,17 @@ class MissingJsModuleFile(JsImportRule):
             },
         ),
         Pass(
+            'import Logo from "#/assets/logo.svg?react";\n'
+            'import raw from "@/shaders/a.glsl?raw";\n',
+            path="src/App.tsx",
+            files={
+                "tsconfig.json": '{"compilerOptions": {"paths": {"#/*": ["./src/*"], '
+                '"@/*": ["./src/*"]}}}',
+                "src/assets/logo.svg": "<svg/>",
+                "src/shaders/a.glsl": "",
+            },  # a Vite/webpack resource query picks a loader: the file is the path before `?`
+        ),
+        Pass(
             'import { Header } from "components/Header";\nimport Home from "~/pages/Home";\n',
             path="src/App.jsx",
             files={

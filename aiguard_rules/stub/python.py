@@ -58,6 +58,9 @@ _STAND_IN_CLASSES = re.compile(
 _SPEC_DOCSTRING_LINES = 3
 _ASKS_SUBCLASS = re.compile(r"subclass|override|abstract|must (?:be )?implement|derived", re.I)
 _BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
+# An Alembic revision file: its module-level `down_revision` identifies it.
+_MIGRATION = re.compile(r"^down_revision\s*[:=]", re.MULTILINE)
+_MIGRATION_STEPS = frozenset({"upgrade", "downgrade"})
 
 
 # -- AIG401 ------------------------------------------------------------------------------------
@@ -89,7 +92,9 @@ class PythonStubBody(PythonRule):
         "functions, stand-in classes (Null*, Fake*, Dummy*, ReadOnly*...) and hook "
         "specifications documented by a docstring of three lines or more. A no-op method of "
         "a class whose base comes from outside the project (the standard library or a "
-        "package) usually overrides a hook on purpose: that finding is a note."
+        "package) usually overrides a hook on purpose: that finding is a note, and so is the "
+        "empty `downgrade()` of an Alembic revision (a migration left irreversible on purpose, "
+        "often with a note that PostgreSQL cannot drop an enum value)."
     )
     fix = (
         "Implement the function, or make the interface explicit (@abstractmethod, Protocol), "
@@ -99,6 +104,14 @@ class PythonStubBody(PythonRule):
     tags = ("python", "stub")
     examples: ClassVar[tuple[Example, ...]] = (
         Flag("def parse(text):\n    pass\n", line=2, message="only passes"),
+        Flag(
+            "from alembic import op\n\nrevision = '077'\ndown_revision = '076'\n\n"
+            "def upgrade():\n    op.drop_table('settings')\n\n"
+            'def downgrade():\n    """No-op: the table is gone for good."""\n    pass\n',
+            line=11,
+            severity=Severity.NOTE,
+            message="Alembic migration",
+        ),
         Flag('def parse(text):\n    """Parse the config file."""\n    ...\n', line=3),
         Flag(
             """
@@ -361,6 +374,12 @@ class PythonStubBody(PythonRule):
                 return  # only the signature or decorators changed: the no-op was there already
             target = node.name
         message = _stub_message(name, stub, self.after.cst, unfinished)
+        if owner is None and name in _MIGRATION_STEPS and _MIGRATION.search(self.after.text):
+            # An Alembic revision whose downgrade does nothing: an irreversible migration,
+            # usually decided on purpose (a dropped table, an enum value PostgreSQL keeps).
+            message += " (an Alembic migration that cannot be undone? say so in a comment)"
+            self.report(target, message, severity=Severity.NOTE)
+            return
         base = self._external_base(owner) if owner is not None and not unfinished else None
         if base is not None and stub.kind in {"pass", "ellipsis", "docstring"}:
             # Overriding a hook of a library class with a no-op is usually the point.

@@ -11,6 +11,7 @@ from aiguard.lint import suppressions
 from aiguard.lint.rule import AfterRule, FileRule, Flag, Pass
 from aiguard.memo import MemoKey
 from aiguard.source import Comment
+from aiguard_rules.suppression._harmless import harmless
 from aiguard_rules.suppression._model import Silencer, Weight
 from aiguard_rules.suppression._moves import not_moved
 from aiguard_rules.suppression._parse import DIRECTIVE_LANGUAGES, INTEREST, introduced
@@ -45,6 +46,7 @@ class _DirectiveRule(FileRule):
                 self.report_line(
                     silencer.line,
                     self.message(silencer),
+                    severity=self.severity_of(silencer),
                     column=silencer.column,
                     end_line=silencer.end_line,
                     end_column=silencer.end_column,
@@ -53,6 +55,10 @@ class _DirectiveRule(FileRule):
     @abc.abstractmethod
     def message(self, s: Silencer) -> str:
         """The finding's message: each weight words it differently."""
+
+    def severity_of(self, s: Silencer) -> Severity:
+        """The finding's severity: the rule's own unless a weight says otherwise."""
+        return self.severity
 
 
 class BlanketSuppression(_DirectiveRule):
@@ -283,7 +289,14 @@ class UnexplainedSuppression(_DirectiveRule):
         "A directive the change only carried along - the same directive was on a line the "
         "change edited, moved or re-indented, or another file of the change lost it on the "
         "same code (a module split) - is not new and is not reported; nor is one narrowed "
-        "(`type: ignore[a, b]` -> `type: ignore[a]` silences less than before)."
+        "(`type: ignore[a, b]` -> `type: ignore[a]` silences less than before). "
+        "Severity: a warning, except for codes that are true but usually harmless to silence - "
+        "layout, naming, docstrings, complexity counts and import bookkeeping (`noqa: E501`, "
+        "`E402`, `F401`, `F811`, `BLE001`, pylint `C0114`/`line-too-long`, ESLint `no-console`, "
+        "`max-len`) - which are notes: on the real-world corpus every one of them was judged "
+        "noise. Type-checker codes, security scanners, coverage pragmas and lint codes that can "
+        "hide a bug (`F821` undefined name, `no-eval`) stay warnings, and so does a directive "
+        "naming any such code beside harmless ones."
     )
     fix = (
         "Say why on the same line: `# type: ignore[attr-defined]  # stub lacks it, see #123`, "
@@ -295,9 +308,12 @@ class UnexplainedSuppression(_DirectiveRule):
     examples = (
         Flag("x = os.fdopen(3)  # type: ignore[attr-defined]\n", line=1,
              severity=Severity.WARNING, message="silences mypy attr-defined on this line"),
-        Flag("import os  # noqa: E501\n", line=1,
+        Flag("import os  # noqa: E501\n", line=1, severity=Severity.NOTE,
              message='"# noqa: E501" silences ruff/flake8 E501 on this line without a reason'),
-        Flag("import os  # noqa:F401,E402\n", line=1, message="F401, E402"),
+        Flag("import os  # noqa:F401,E402\n", line=1, message="F401, E402",
+             severity=Severity.NOTE),
+        Flag("x = undefined_name  # noqa: F821\n", line=1, severity=Severity.WARNING),
+        Flag("import os  # noqa: F401, S108\n", line=1, severity=Severity.WARNING),
         Flag("x = 1  # type: ignore[assignment]  # noqa: E501\n", line=(1, 1)),
         Flag("class A:  # pylint: disable=C0114\n    pass\n", line=1, message="pylint C0114"),
         Flag("# pylint: disable-next=invalid-name\nX = 1\n", line=1, message="next line"),
@@ -308,7 +324,10 @@ class UnexplainedSuppression(_DirectiveRule):
         Flag("def f():  # pragma: no cover\n    return 1\n", line=1, message="coverage.py"),
         Flag("x = 1  # type: ignore[misc]  # TODO\n", line=1),
         Flag("// eslint-disable-next-line no-console\nconsole.log(x);\n", path="example.js",
-             line=1, message='silences ESLint rule no-console on the next line without a reason'),
+             line=1, message='silences ESLint rule no-console on the next line without a reason',
+             severity=Severity.NOTE),
+        Flag("// eslint-disable-next-line no-eval\neval(x);\n", path="example.js", line=1,
+             severity=Severity.WARNING),
         Flag("console.log(x); /* eslint-disable-line no-console */\n", path="example.js", line=1),
         Flag("/* eslint-disable no-console */\nconsole.log(x);\n", path="example.js", line=1),
         Flag("/* eslint no-console: \"off\" */\nconsole.log(x);\n", path="example.js", line=1),
@@ -375,6 +394,9 @@ class UnexplainedSuppression(_DirectiveRule):
 
     def message(self, s: Silencer) -> str:
         return f'"{s.shown}" {s.effect} without a reason; say why {s.hint}'
+
+    def severity_of(self, s: Silencer) -> Severity:
+        return Severity.NOTE if harmless(s.tool, s.codes) else self.severity
 
 
 class ExplainedSuppression(_DirectiveRule):

@@ -143,12 +143,14 @@ def new_markers(after: FileFacts, before: FileFacts | None, kinds: Iterable[str]
     """The after-version's markers of these kinds that the before-version did not have.
 
     Markers match by (scope, kind, key): a skip that only moved or was re-indented is not new.
+    Then what is left matches without its reason text: a skip whose reason was reworded
+    (`reason='flaky'` -> `reason='2025-10-07: flaky'`) is the same skip of the same test.
     """
     wanted = set(kinds)
     seen: Counter[tuple[str, str, str]] = Counter()
     if before is not None:
         seen.update((m.scope, m.kind, m.key) for m in before.markers if m.kind in wanted)
-    fresh = []
+    exact_fresh = []
     for marker in after.markers:
         if marker.kind not in wanted:
             continue
@@ -156,8 +158,28 @@ def new_markers(after: FileFacts, before: FileFacts | None, kinds: Iterable[str]
         if seen[key] > 0:
             seen[key] -= 1
         else:
+            exact_fresh.append(marker)
+    reworded = Counter(
+        (scope, kind, unquoted(key)) for (scope, kind, key), n in seen.items() for _ in range(n)
+    )
+    fresh = []
+    for marker in exact_fresh:
+        loose = (marker.scope, marker.kind, unquoted(marker.key))
+        if reworded[loose] > 0:
+            reworded[loose] -= 1
+        else:
             fresh.append(marker)
     return fresh
+
+
+_QUOTED = r"""[rbuf]{0,2}(?:'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*")"""
+# A reason: `reason=` text, or the only argument (`pytest.skip("flaky")`, `@unittest.skip("x")`).
+_REASON = re.compile(rf"(?<=reason=){_QUOTED}|(?<=\(){_QUOTED}(?=\))")
+
+
+def unquoted(key: str) -> str:
+    """A marker's key with its reason text emptied: what it does, not what it says."""
+    return _REASON.sub("''", key)
 
 
 def squash(text: str) -> str:

@@ -1,7 +1,8 @@
 """Tests and markers that moved between test files of the change (a split, a dedupe).
 
 Compared as semgrep's baseline does, without line numbers: a skip, focus, tautology or broad
-expectation by its kind and normalized text, a test by its body without whitespace. What
+expectation by the test it marks, its kind and normalized text (the same skip on another test
+did not move, it is a new one), a test by its body without whitespace. What
 another changed test file lost and this one gained moved here; it is not new.
 """
 
@@ -26,7 +27,7 @@ _MOVED: MemoKey[dict[str, Lost]] = MemoKey("aiguard_rules.weakened_tests.moved_o
 class Lost:
     """What one changed test file lost: markers by (kind, key), test bodies."""
 
-    markers: Counter[tuple[str, str]] = field(default_factory=Counter)
+    markers: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     bodies: set[str] = field(default_factory=set)
 
 
@@ -43,9 +44,9 @@ def _lost(project: Project) -> dict[str, Lost]:
         except SourceError:
             continue  # a version that does not parse cannot vouch for anything
         lost = Lost()
-        lost.markers.update((m.kind, m.key) for m in before.markers)
+        lost.markers.update((m.scope, m.kind, m.key) for m in before.markers)
         if after is not None:
-            lost.markers.subtract((m.kind, m.key) for m in after.markers)
+            lost.markers.subtract((m.scope, m.kind, m.key) for m in after.markers)
         lost.markers = +lost.markers
         kept = {after.body(c) for c in after.tests.values()} if after is not None else set()
         lost.bodies = {b for c in before.tests.values() if (b := before.body(c)) and b not in kept}
@@ -70,7 +71,7 @@ def not_moved(project: Project, here: str, markers: list[Marker]) -> list[Marker
     elsewhere = _elsewhere(project, here).markers
     kept = []
     for marker in markers:
-        key = (marker.kind, marker.key)
+        key = (marker.scope, marker.kind, marker.key)
         if elsewhere[key] > 0:
             elsewhere[key] -= 1
             continue

@@ -4,6 +4,7 @@ tautological, broadened, looser)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from aiguard.findings import Severity
@@ -142,7 +143,9 @@ class AssertionsRemoved(WeakeningRule):
             has += _folded_matches(before.body(old), after.body(new))
             if has >= had or _consolidated(old, new, had, has):
                 continue
-            if _follows_production(self, before.render(old.node), after.render(new.node)):
+            if _follows_production(
+                self, before.render(old.node), after.render(new.node), had - has
+            ):
                 continue
             if has == 0:
                 message = f"test `{label}` no longer asserts anything (it had {_count(had)})"
@@ -159,24 +162,56 @@ _NO_RAISE = re.compile(
 )
 
 
+# Test names that say the test checks that a failure is tolerated (nothing raises).
+_TOLERATES = re.compile(
+    r"(?i)(?:^|_)(?:handles?|handling|tolerates?|survives?|ignores?|recovers?_from)_"
+    r"(?:\w+_)?(?:error|errors|exception|exceptions|failure|failures|interrupt|eof|invalid)"
+    r"|(?:^|_)(?:when|if|without)_\w*(?:not_installed|missing|unavailable)(?:_|$)"
+)
+
+
 def _folded_matches(old_body: str, new_body: str) -> int:
     """Message checks folded into `pytest.raises(..., match=...)`: each new `match=` is one."""
     return max(0, new_body.count("match=") - old_body.count("match="))
 
 
-def _follows_production(rule: AssertionsRemoved, old_text: str, new_text: str) -> bool:
-    """Whether every assertion line the test lost names something the change removed from the
-    production code: the checked behaviour went away on purpose, with its assertions."""
+def _follows_production(rule: AssertionsRemoved, old_text: str, new_text: str, lost: int) -> bool:
+    """Whether the assertions the test lost checked something the change removed from the
+    production code: the checked behaviour went away on purpose, with its assertions.
+
+    Compared statement by statement (a multi-line `expect(...)` is one): at least `lost` of
+    the assertions no longer written name a removed word, and every other one that went has
+    a new assertion in its place (an expectation updated to the new behaviour)."""
     removed = removed_production_words(rule.project)
     if not removed:
         return False
-    kept = set(line.strip() for line in new_text.splitlines())
-    lost = [
-        line
-        for line in old_text.splitlines()
-        if line.strip() not in kept and _ASSERTING.search(line)
-    ]
-    return bool(lost) and all(mentions_removed(line, removed) for line in lost)
+    gone = Counter(_assertion_statements(old_text))
+    came = Counter(_assertion_statements(new_text))
+    lost_statements = list((gone - came).elements())
+    gained = sum((came - gone).values())
+    named = sum(1 for text in lost_statements if mentions_removed(text, removed))
+    return named >= lost and len(lost_statements) - named <= gained
+
+
+def _assertion_statements(text: str) -> list[str]:
+    """The assertion statements of a test's text, each with its continuation lines, squashed."""
+    lines = text.splitlines()
+    found: list[str] = []
+    index = 0
+    while index < len(lines):
+        if not _ASSERTING.search(lines[index]):
+            index += 1
+            continue
+        depth, parts = 0, []
+        while index < len(lines):
+            line = lines[index]
+            parts.append(line.strip())
+            depth += sum(line.count(c) for c in "([{") - sum(line.count(c) for c in ")]}")
+            index += 1
+            if depth <= 0:
+                break
+        found.append(" ".join(parts))
+    return found
 
 
 _ASSERTING = re.compile(r"\bassert|\bexpect\s*\(|\braises\b|\bcheck|\bverify")
@@ -206,8 +241,11 @@ class TestWithoutAssertion(WeakeningRule):
         "checking any result, so coverage rises while nothing is verified. Generated tests "
         "often call the code and stop there. A test named for checking that nothing raises "
         "(`test_parse_does_not_raise`, `test_load_without_errors`) says what it checks and is "
-        "not reported; pytest fixtures named `test_*` are not tests. Under `--all` the tests "
-        "were not written by a change, so a finding is a note."
+        "not reported; pytest fixtures named `test_*` are not tests. A note, not a warning: "
+        "under `--all` (no change wrote the tests), for a changed test that asserted nothing "
+        "before either (the change did not weaken it), and for a test named for tolerating a "
+        "failure (`test_track_handles_errors`, `test_export_when_posthog_not_installed`), a "
+        "weak check but a deliberate one."
     )
     fix = (
         "Assert on the result (`assert`, `self.assert*`, `pytest.raises`, `expect(...)`, "
@@ -234,7 +272,14 @@ class TestWithoutAssertion(WeakeningRule):
             "def test_export(tmp_path):\n    export(tmp_path / 'out.csv', rows=[1, 2])\n",
             line=2,
             before="def test_export(tmp_path):\n    export(tmp_path / 'out.csv')\n",
-            message="asserts nothing",
+            message="asserts nothing (nor did it before)",
+            severity=Severity.NOTE,
+        ),
+        Flag(
+            "def test_track_handles_errors(client):\n    client.fail_next()\n    track(client)\n\n"
+            "def test_track_when_posthog_not_installed(monkeypatch):\n    track(None)\n",
+            line=(1, 5),
+            severity=Severity.NOTE,
         ),
         Pass(
             "import pytest\n\n@pytest.fixture\ndef test_client(app):\n    return app.client()\n\n"
@@ -294,15 +339,23 @@ class TestWithoutAssertion(WeakeningRule):
             else:
                 line = self._first_changed_line(after, case)
                 message = (
-                    f"test `{short_name(name)}`, changed here, asserts nothing: "
-                    "it passes unless it raises"
+                    f"test `{short_name(name)}`, changed here, asserts nothing (nor did it "
+                    "before): it passes unless it raises"
                 )
             if line is None or calls_test_helper(self.project, case.targets):
                 continue
             if _NO_RAISE.search(short_name(name)):
                 continue  # named for what it checks: that the call does not raise
-            # --all: the test was not written by a change; true, but rarely worth acting on.
-            severity = Severity.NOTE if self.context.change.changed_lines is None else None
+            # True but rarely worth acting on: under --all no change wrote the test; a test
+            # that asserted nothing before either was not weakened here; a test named for
+            # tolerating a failure (`..._handles_errors`, `..._when_x_not_installed`) checks
+            # that nothing raises, weakly but on purpose.
+            quiet = (
+                self.context.change.changed_lines is None
+                or old is not None
+                or _TOLERATES.search(short_name(name)) is not None
+            )
+            severity = Severity.NOTE if quiet else None
             if line == after.span(case.anchor).line:
                 self.report_at(after, case.anchor, message, severity=severity)
             else:

@@ -495,6 +495,11 @@ class NodeFacts:
             return Resolution(Outcome.UNKNOWN_BUILTIN, f"Node has no built-in module {spec[5:]!r}")
         if _SCHEME.match(spec) or "!" in spec or "\\" in spec:
             return Resolution(Outcome.UNKNOWN, "URL, loader or bundler-specific specifier")
+        # A bundler resource query (`./logo.svg?react`, `?raw`, `?url`, `?worker`, `?inline`:
+        # Vite, webpack) picks a loader; the module is the path without it, however it is named.
+        spec = spec.split("?", 1)[0]
+        if not spec:
+            return Resolution(Outcome.UNKNOWN, "a bare resource query")
         if is_relative(spec):
             return self._resolve_relative(file, spec)
         if spec.startswith("/"):
@@ -504,8 +509,7 @@ class NodeFacts:
         return self._resolve_bare(file, spec)
 
     def _resolve_relative(self, file: str, spec: str) -> Resolution:
-        clean = spec.split("?", 1)[0]
-        target = join(posixpath.dirname(file), clean)
+        target = join(posixpath.dirname(file), spec)
         if target is None:
             return Resolution(Outcome.UNKNOWN, "outside the repository")
         found = self.resolve_path(target)
