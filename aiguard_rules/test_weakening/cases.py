@@ -40,8 +40,11 @@ class SkippedOrFocusedTest(WeakeningRule):
         "reason=...)`, `pytest.importorskip('numpy')`, `it.skipIf(!hasGit)`). Remove `.only`."
     )
     interest = (
-        r"skip|Skip|xfail|expectedFailure|\.only\b|\.todo\b|\.fixme\b|\.failing\b"
-        r"|\b[xf](?:it|test|describe|context|specify)\s*\(|\b(?:it|test|specify)\s*\(\s*['\"`]"
+        r"skip|Skip|xfail|expectedFailure|\.only\b|\.todo\b|\.fixme\b|\.fail(?:s|ing)?\b"
+        r"|\[\s*['\"`]only|\b[xf](?:it|test|describe|context|specify)\b|\bpending\s*\("
+        r"|\b(?:it|test|specify)\s*\(\s*['\"`]"
+        # a test function under an imported alias: `later('adds', ...)`
+        r"|^\s*[\w$]+(?:\.[\w$]+)*\s*\(\s*['\"`]"
     )
     examples = (
         Flag(
