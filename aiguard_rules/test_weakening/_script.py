@@ -45,6 +45,8 @@ FRAMEWORK_MODULES = frozenset(
 SHADOWABLE = SKIPPING_ROOTS | FOCUSING_ROOTS | {"pending"}
 # What may follow `expect(x)` before its matcher: `expect(x).not.resolves.toBe(1)`.
 EXPECT_MODIFIERS = frozenset({"not", "resolves", "rejects"})
+# A Jest/Vitest matcher's name (`toBe`, `toHaveLength`, jest-extended's `toBeArray`).
+JEST_MATCHER = re.compile(r"to[A-Z]\w*$")
 # What a modifier does to the test or suite it is applied to, as a message template.
 SKIPPING_MODIFIERS = {
     "skip": "`{callee}` skips the {what} {name!r}: it can no longer fail",
@@ -764,13 +766,20 @@ def _dangling_expect(call: Node) -> Node | None:
     `expect(x).toBeDefined;`, `await expect(p).resolves;`), the whole expression; else None."""
     top = call
     parent = top.parent
+    properties: list[str] = []
     while (
         parent is not None
         and parent.type == "member_expression"
         and _same_node(parent.child_by_field_name("object"), top)
     ):
+        prop = parent.child_by_field_name("property")
+        properties.append((prop.text or b"").decode("utf-8", "replace") if prop else "")
         top = parent
         parent = top.parent
+    if properties and not (
+        JEST_MATCHER.match(properties[-1]) or all(p in EXPECT_MODIFIERS for p in properties)
+    ):
+        return None  # Chai's property assertions assert when read: `expect(x).to.be.true`
     if parent is not None and parent.type == "await_expression":
         parent = parent.parent
     if parent is None or parent.type != "expression_statement":
