@@ -345,7 +345,8 @@ CASES: list[Case] = [
         'expect("something").toEqual("else");',
         "expect([1, 2, 3]).toEqual([1, 2, 3]);",
         "expect(undefined).not.toBeDefined();",
-        'test("valid-expect", () => { return expect(Promise.resolve(2)).resolves.toBeDefined(); });',
+        'test("valid-expect", () => { return expect(Promise.resolve(2)).resolves'
+        ".toBeDefined(); });",
         'test("valid-expect", () => { return expect(Promise.reject(2)).rejects.toBeDefined(); });',
         'test("valid-expect", async () => { await expect(Promise.reject(2)).rejects'
         ".not.toBeDefined(); });",

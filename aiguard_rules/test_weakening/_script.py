@@ -282,10 +282,13 @@ class _ScriptReader:
                 "`this.skip()` runs unconditionally: the test never checks anything",
                 context,
             )
-        elif chain == ["pending"] and not context.conditional:
-            if not _declared_locally(node, "pending"):
-                message = "`pending()` marks the test pending: it can no longer fail"
-                self._mark("skip", node, message, context)
+        elif (
+            chain == ["pending"]
+            and not context.conditional
+            and not _declared_locally(node, "pending")
+        ):
+            message = "`pending()` marks the test pending: it can no longer fail"
+            self._mark("skip", node, message, context)
         if context.case is not None and raw:
             self._in_test(node, raw, args, context)
         prop = (
