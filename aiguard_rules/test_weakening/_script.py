@@ -9,6 +9,7 @@ named by its suite path (`suite > case`), which is how the before- and after-ver
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,12 +35,25 @@ TEST_ROOTS = frozenset({"it", "test", "specify", "xit", "xtest", "xspecify", "fi
 SUITE_ROOTS = frozenset({"describe", "context", "suite", "xdescribe", "xcontext", "fdescribe"})
 SKIPPING_ROOTS = frozenset({"xit", "xtest", "xspecify", "xdescribe", "xcontext"})
 FOCUSING_ROOTS = frozenset({"fit", "fdescribe"})
+# Modules whose named exports are the test functions: `import { xit as later } from 'vitest'`
+# makes `later` an `xit`, `import { describe as fdescribe }` makes `fdescribe` a `describe`.
+FRAMEWORK_MODULES = frozenset(
+    {"@jest/globals", "vitest", "bun:test", "mocha", "node:test", "@playwright/test"}
+)
+# Globals of Jest/Jasmine that a file may also define for itself (`import { fit } from
+# './curve'`, `const pending = getPending()`): then they are that file's own functions.
+SHADOWABLE = SKIPPING_ROOTS | FOCUSING_ROOTS | {"pending"}
+# What may follow `expect(x)` before its matcher: `expect(x).not.resolves.toBe(1)`.
+EXPECT_MODIFIERS = frozenset({"not", "resolves", "rejects"})
+# A Jest/Vitest matcher's name (`toBe`, `toHaveLength`, jest-extended's `toBeArray`).
+JEST_MATCHER = re.compile(r"to[A-Z]\w*$")
 # What a modifier does to the test or suite it is applied to, as a message template.
 SKIPPING_MODIFIERS = {
     "skip": "`{callee}` skips the {what} {name!r}: it can no longer fail",
     "todo": "`{callee}` declares the test {name!r} as a to-do: nothing of it runs",
     "fixme": "`{callee}` skips the {what} {name!r} (fixme): it can no longer fail",
     "failing": "`{callee}` expects the test {name!r} to fail: its failure no longer fails the run",
+    "fails": "`{callee}` expects the test {name!r} to fail: its failure no longer fails the run",
 }
 FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "generator_function"})
 CONDITIONALS = frozenset({"if_statement", "ternary_expression", "catch_clause", "switch_case"})
@@ -128,6 +142,8 @@ class _ScriptReader:
         self.facts = FileFacts(source=source, locate=source.node_span, render=source.node_text)
         self.imports: dict[str, _Imported] = {}
         self.helpers: set[str] = set()
+        self.aliases: dict[str, str] = {}  # local name -> the test function it imports
+        self.shadowed: set[str] = set()  # SHADOWABLE names this file defines or imports
         self._planned: dict[int, _Context] = {}  # see "the walk" below
         self._inherited: list[_Context | None] = []
 
@@ -142,6 +158,7 @@ class _ScriptReader:
 
         root = self.source.tree.root_node
         self._read_module_facts(root)
+        self._resolve_names()
         self._planned[root.id] = _Context()
         walk(root, [self])
         known = set(self.facts.functions)
@@ -239,12 +256,25 @@ class _ScriptReader:
         arguments = node.child_by_field_name("arguments")
         if callee is None or arguments is None:
             return None
-        chain = _chain(callee)
-        args = [a for a in arguments.named_children if a.type != "comment"]
-        if chain and chain[0] in TEST_ROOTS | SUITE_ROOTS and _is_block(args):
-            return self._block(node, chain, args, context)
-        if chain and chain[0] in TEST_ROOTS | SUITE_ROOTS and len(chain) >= 2:
-            self._runtime_skip(node, chain, args, context)
+        raw = _chain(callee)
+        chain = self._resolve(raw)
+        if arguments.type == "template_string":  # a tagged template: it.each`table`
+            args = [arguments]
+        else:
+            args = [a for a in arguments.named_children if a.type != "comment"]
+        parent = node.parent
+        curried = (
+            parent is not None
+            and parent.type == "call_expression"
+            and _same_node(parent.child_by_field_name("function"), node)
+        )  # `it.each(table)` of `it.each(table)(name, fn)`: the outer call is the test
+        if chain and chain[0] in TEST_ROOTS | SUITE_ROOTS and not curried:
+            if _is_block(args):
+                return self._block(node, chain, args, context, _shown(raw))
+            if raw[0] in self.aliases or not (
+                chain[0] in SHADOWABLE and _declared_locally(node, chain[0])
+            ):  # not the file's own `fit`
+                self._bare_call(node, chain, args, context, _shown(raw))
         elif chain == ["this", "skip"] and not context.conditional:
             self._mark(
                 "skip",
@@ -252,8 +282,15 @@ class _ScriptReader:
                 "`this.skip()` runs unconditionally: the test never checks anything",
                 context,
             )
-        if context.case is not None and chain:
-            self._in_test(node, chain, args, context)
+        elif (
+            chain == ["pending"]
+            and not context.conditional
+            and not _declared_locally(node, "pending")
+        ):
+            message = "`pending()` marks the test pending: it can no longer fail"
+            self._mark("skip", node, message, context)
+        if context.case is not None and raw:
+            self._in_test(node, raw, args, context)
         prop = (
             callee.child_by_field_name("property") if callee.type == "member_expression" else None
         )
@@ -265,27 +302,24 @@ class _ScriptReader:
     # -- test and suite blocks ------------------------------------------------------------
 
     def _block(
-        self, node: Node, chain: list[str], args: list[Node], context: _Context
+        self, node: Node, chain: list[str], args: list[Node], context: _Context, shown: str
     ) -> list[tuple[Node, _Context]]:
         root = chain[0]
         name = _string_text(self.text(args[0]))
         function = next((a for a in args[1:] if a.type in FUNCTIONS), None)
         is_suite = root in SUITE_ROOTS or "describe" in chain
-        self._check_block_modifiers(node, chain, name, len(args) > 1, is_suite, context)
+        self._check_block_modifiers(node, chain, name, len(args) > 1, is_suite, context, shown)
+        inside_test = context.case is not None and context.case.is_test
         if function is None:
+            if not is_suite and not inside_test and args[1:]:
+                self._named_callback(node, name, args[1], chain, context)
             return [(a, context) for a in args[1:]]
         if is_suite:
             return [(function, _Context((*context.suite, name)))]
-        if context.case is not None and context.case.is_test:  # a test inside a test: part of it
+        if inside_test:  # a test inside a test: part of it
             return [(function, context)]
-        full = " > ".join((*context.suite, name))
-        unique = full
-        count = 2
-        while unique in self.facts.functions:
-            unique = f"{full} #{count}"
-            count += 1
+        case = self._new_case(node, name, context)
         body = function.child_by_field_name("body")
-        case = Case(name=unique, anchor=node, node=node, first_anchor=node)
         if body is not None:
             case.body_node = body
             case.empty = body.type == "statement_block" and not any(
@@ -293,11 +327,40 @@ class _ScriptReader:
             )
         if "each" in chain:
             case.cases = _table_size(node)
-        self.facts.functions[unique] = case
         # AVA, tap and node:test pass a context `t` whose methods assert (`t.is(a, b)`).
         param = _first_param(function) if chain == ["test"] else None
         context_param = param if param == "t" else None
         return [(function, _Context(context.suite, case, context_param=context_param))]
+
+    def _new_case(self, node: Node, name: str, context: _Context) -> Case:
+        """A test named `name` in the current suite, registered under a unique name."""
+        full = " > ".join((*context.suite, name))
+        unique = full
+        count = 2
+        while unique in self.facts.functions:
+            unique = f"{full} #{count}"
+            count += 1
+        case = Case(name=unique, anchor=node, node=node, first_anchor=node)
+        self.facts.functions[unique] = case
+        return case
+
+    def _named_callback(
+        self, node: Node, name: str, callback: Node, chain: list[str], context: _Context
+    ) -> None:
+        """`it("x", checkTotals)`: the test's body is the named function. One this file
+        defines at its top level is read as the test's helper; any other leaves the test
+        opaque (what it asserts cannot be seen here)."""
+        if callback.type not in ("identifier", "member_expression"):
+            return
+        case = self._new_case(node, name, context)
+        case.body_node = callback
+        if "each" in chain:
+            case.cases = _table_size(node)
+        function = self.text(callback)
+        if callback.type == "identifier" and function in self.helpers:
+            case.local_calls.append(function)
+        else:
+            case.opaque = True
 
     def _check_block_modifiers(
         self,
@@ -307,9 +370,10 @@ class _ScriptReader:
         has_function: bool,
         is_suite: bool,
         context: _Context,
+        shown: str,
     ) -> None:
         root = chain[0]
-        callee_text = ".".join(c for c in chain if c != "()")
+        callee_text = shown
         what = "suite" if is_suite else "test"
         message = ""
         kind = "skip"
@@ -330,7 +394,7 @@ class _ScriptReader:
         elif not has_function and root in TEST_ROOTS and len(chain) == 1:
             message = f"`{root}({name!r})` without a function is a pending test that never runs"
         if message:
-            marker_key = f"{callee_text}:{name}"
+            marker_key = f"{'.'.join(c for c in chain if c != '()')}:{name}"
             self.facts.markers.append(Marker(kind, marker_key, message, node, context.scope))
 
     def _constant_guard(self, node: Node, chain: list[str]) -> bool:
@@ -350,19 +414,28 @@ class _ScriptReader:
                 callee = callee.child_by_field_name("object")
         return False
 
-    def _runtime_skip(
-        self, node: Node, chain: list[str], args: list[Node], context: _Context
+    def _bare_call(
+        self, node: Node, chain: list[str], args: list[Node], context: _Context, shown: str
     ) -> None:
-        """Playwright's `test.skip()` / `test.skip(condition, reason)` inside a test or suite."""
-        modifier = chain[-1]
-        if modifier not in ("skip", "fixme", "fail"):
+        """A test function called without a test block: `it.only()`, `fit.each()()`,
+        `xdescribe()`, and Playwright's `test.skip()` / `test.skip(condition, reason)`
+        inside a test or suite."""
+        root = chain[0]
+        modifiers = [c for c in chain[1:] if c != "()"]
+        if root in FOCUSING_ROOTS or "only" in modifiers:
+            message = f"`{shown}` focuses tests: every other test in the file is silently skipped"
+            self._mark("focus", node, message, context)
+            return
+        if root in SKIPPING_ROOTS or ("skip" in modifiers and "each" in modifiers):
+            self._mark("skip", node, f"`{shown}` skips tests: they can no longer fail", context)
+            return
+        if not modifiers or modifiers[-1] not in ("skip", "fixme", "fail"):
             return
         if args and args[0].type != "true":
             return  # a condition: a skip that says when it applies
         if context.conditional:
             return
-        callee_text = ".".join(chain)
-        message = f"`{callee_text}()` runs unconditionally: the test never checks anything"
+        message = f"`{shown}()` runs unconditionally: the test never checks anything"
         self._mark("skip", node, message, context)
 
     # -- inside a test or helper ----------------------------------------------------------
@@ -371,6 +444,11 @@ class _ScriptReader:
         case = context.case
         assert case is not None
         last = chain[-1]
+        if chain == ["expect"]:
+            dangling = _dangling_expect(node)
+            if dangling is not None:
+                self._mark("tautology", dangling, self._dangling_message(node, dangling), context)
+                return
         if _is_assertion(chain, context.context_param):
             case.assertions += 1
             if context.looped:
@@ -386,6 +464,15 @@ class _ScriptReader:
             self._matcher(node, last, subject, args, context)
         elif chain[0] == "assert" or chain == ["chai", "assert"]:
             self._node_assert(node, chain, args, context)
+
+    def _dangling_message(self, call: Node, top: Node) -> str:
+        text = display(self.text(top))
+        if _same_node(call, top):
+            return f"`{text}` has no matcher: it checks nothing"
+        prop = top.child_by_field_name("property")
+        if prop is not None and self.text(prop) in EXPECT_MODIFIERS:
+            return f"`{text}` has no matcher: it checks nothing"
+        return f"`{text}` never calls its matcher: it checks nothing"
 
     def _expect_subject(self, node: Node) -> Node | None:
         """For `expect(x).not.toBe(y)`, the `x` (None when the call is no expect matcher).
@@ -517,6 +604,28 @@ class _ScriptReader:
                 if name is not None:
                     self.helpers.add(self.text(name))
 
+    def _resolve_names(self) -> None:
+        """Which local names are test functions under another name, and which Jasmine
+        globals the file defines for itself."""
+        roots = TEST_ROOTS | SUITE_ROOTS
+        for local, imported in self.imports.items():
+            if imported.spec in FRAMEWORK_MODULES and imported.name in roots:
+                self.aliases[local] = imported.name
+            elif local in SHADOWABLE:
+                self.shadowed.add(local)
+        self.shadowed.update(name for name in self.helpers if name in SHADOWABLE)
+
+    def _resolve(self, chain: list[str]) -> list[str]:
+        """The chain with its head read as the test function it names ([] for a Jasmine
+        global the file defines for itself)."""
+        if not chain:
+            return chain
+        head = chain[0]
+        if head in self.shadowed:
+            return []
+        alias = self.aliases.get(head)
+        return chain if alias is None or alias == head else [alias, *chain[1:]]
+
     def _note_import(self, statement: Node) -> None:
         source = statement.child_by_field_name("source")
         if source is None:
@@ -625,9 +734,102 @@ def _chain(node: Node) -> list[str]:
         function = node.child_by_field_name("function")
         base = _chain(function) if function is not None else []
         return [*base, "()"] if base else []
+    if node.type == "subscript_expression":  # it["skip"], describe[`only`]
+        obj = node.child_by_field_name("object")
+        index = node.child_by_field_name("index")
+        key = _static_key(index) if index is not None else None
+        base = _chain(obj) if obj is not None and key is not None else []
+        return [*base, key] if base and key is not None else []
     if node.type in ("non_null_expression", "parenthesized_expression") and node.named_children:
         return _chain(node.named_children[0])
     return []
+
+
+def _static_key(index: Node) -> str | None:
+    """The property a subscript names when it is written as a literal: `["skip"]`, `[`only`]`."""
+    if index.type not in ("string", "template_string"):
+        return None
+    if any(c.type == "template_substitution" for c in index.named_children):
+        return None
+    text = (index.text or b"").decode("utf-8", "replace")
+    return text[1:-1] if len(text) >= 2 else None
+
+
+def _shown(chain: list[str]) -> str:
+    """A callee chain for a message: `it.skip.each`, without its calls."""
+    return ".".join(c for c in chain if c != "()")
+
+
+def _same_node(a: Node | None, b: Node) -> bool:
+    return a is not None and a.id == b.id
+
+
+def _dangling_expect(call: Node) -> Node | None:
+    """For an `expect(x)` statement whose matcher is missing or never called (`expect(x);`,
+    `expect(x).toBeDefined;`, `await expect(p).resolves;`), the whole expression; else None."""
+    top = call
+    parent = top.parent
+    properties: list[str] = []
+    while (
+        parent is not None
+        and parent.type == "member_expression"
+        and _same_node(parent.child_by_field_name("object"), top)
+    ):
+        prop = parent.child_by_field_name("property")
+        properties.append((prop.text or b"").decode("utf-8", "replace") if prop else "")
+        top = parent
+        parent = top.parent
+    if properties and not (
+        JEST_MATCHER.match(properties[-1]) or all(p in EXPECT_MODIFIERS for p in properties)
+    ):
+        return None  # Chai's property assertions assert when read: `expect(x).to.be.true`
+    if parent is not None and parent.type == "await_expression":
+        parent = parent.parent
+    if parent is None or parent.type != "expression_statement":
+        return None  # called (a matcher), passed on, or kept: not a statement that drops it
+    return top
+
+
+def _declared_locally(node: Node, name: str) -> bool:
+    """Whether `name` is declared in a block or function around `node` (a parameter, a
+    `const`/`let`/`var`, a function declaration), so that it is not the global of that name."""
+    current = node.parent
+    while current is not None:
+        if current.type in ("statement_block", "program"):
+            if any(_declares(child, name) for child in current.named_children):
+                return True
+        elif current.type in FUNCTIONS or current.type in (
+            "function_declaration",
+            "generator_function_declaration",
+            "method_definition",
+        ):
+            params = current.child_by_field_name("parameters") or current.child_by_field_name(
+                "parameter"
+            )
+            if params is not None and name in _words(params):
+                return True
+        current = current.parent
+    return False
+
+
+def _declares(statement: Node, name: str) -> bool:
+    if statement.type == "export_statement":
+        declaration = statement.child_by_field_name("declaration")
+        return declaration is not None and _declares(declaration, name)
+    if statement.type in ("lexical_declaration", "variable_declaration"):
+        for declarator in statement.named_children:
+            target = declarator.child_by_field_name("name")
+            if target is not None and name in _words(target):
+                return True
+        return False
+    if statement.type in ("function_declaration", "generator_function_declaration"):
+        target = statement.child_by_field_name("name")
+        return target is not None and (target.text or b"").decode() == name
+    return False
+
+
+def _words(node: Node) -> set[str]:
+    return set(re.findall(r"[\w$]+", (node.text or b"").decode("utf-8", "replace")))
 
 
 def _is_assertion(chain: list[str], context_param: str | None) -> bool:

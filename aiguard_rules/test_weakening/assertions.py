@@ -132,8 +132,8 @@ class AssertionsRemoved(WeakeningRule):
         after = self.facts
         for name, new in after.tests.items():
             old = before.tests.get(name)
-            if old is None:
-                continue
+            if old is None or new.opaque or old.opaque:
+                continue  # new, or its body is a function this file does not show
             label = short_name(name)
             if new.empty and not old.empty:
                 message = f"test `{label}` was emptied: its body no longer does anything"
@@ -245,7 +245,13 @@ class TestWithoutAssertion(WeakeningRule):
         "under `--all` (no change wrote the tests), for a changed test that asserted nothing "
         "before either (the change did not weaken it), and for a test named for tolerating a "
         "failure (`test_track_handles_errors`, `test_export_when_posthog_not_installed`), a "
-        "weak check but a deliberate one."
+        "weak check but a deliberate one. A test whose callback is "
+        "passed by name (`it('x', checkTotals)`) is judged by that function's body when this "
+        "file defines it, and not at all when it does not (what it asserts cannot be seen). "
+        "`expect(x)` with no matcher, or with one never called (`expect(x).toBeDefined;`), is "
+        "no assertion. Differences from eslint-plugin-jest's expect-expect, on purpose: any "
+        "call named `expect*`/`assert*`/`check*`/`verify*` counts as an assertion without "
+        "configuration (`expectSaga(saga).returns()`, supertest's `.expect(200)`)."
     )
     fix = (
         "Assert on the result (`assert`, `self.assert*`, `pytest.raises`, `expect(...)`, "
@@ -267,6 +273,38 @@ class TestWithoutAssertion(WeakeningRule):
             "  total([1, 2]);\n});\n",
             line=3,
             path="test/cart.test.ts",
+        ),
+        Flag(
+            """
+            import { test as check } from 'vitest';
+
+            check('totals', checkTotals);
+            it('counts', () => {
+              expect(count([1]));
+            });
+
+            function checkTotals() {
+              total([1, 2]);
+            }
+            """,
+            line=(3, 4),
+            path="cart.test.ts",
+        ),
+        Pass(
+            """
+            import { sharedCartBehaviour } from './shared';
+
+            it('totals', checkTotals);
+            it('behaves like a cart', sharedCartBehaviour);
+            it('is chai-checked', () => {
+              expect(total([])).to.be.undefined;
+            });
+
+            function checkTotals() {
+              expect(total([1, 2])).toBe(3);
+            }
+            """,
+            path="cart.test.ts",
         ),
         Flag(
             "def test_export(tmp_path):\n    export(tmp_path / 'out.csv', rows=[1, 2])\n",
@@ -322,7 +360,7 @@ class TestWithoutAssertion(WeakeningRule):
     def check(self) -> None:
         after, before = self.facts, self.before_facts
         for name, case in after.tests.items():
-            if case.uses_benchmark or after.total_assertions(name) > 0:
+            if case.uses_benchmark or case.opaque or after.total_assertions(name) > 0:
                 continue
             old = before.tests.get(name) if before is not None else None
             if old is None:
@@ -388,11 +426,17 @@ class TautologicalAssertion(WeakeningRule):
         "An assertion that cannot fail makes a test look like it checks something while it "
         "checks nothing; it is what a test becomes when the real expectation was replaced to "
         "make it pass. `assert (x, 'message')` is the classic accident: a non-empty tuple is "
-        "always true."
+        "always true. `expect(x)` without a matcher, or with one that is never called "
+        "(`expect(x).toBeDefined;`, `await expect(p).resolves;`), checks nothing at all; "
+        "Chai's property assertions (`expect(x).to.be.true`) do check and are not reported. "
+        "Differences from eslint-plugin-jest's valid-expect, on purpose: a wrong number of "
+        "arguments to `expect`, an unknown modifier (`expect(x).nope.toBe(1)`) or a doubled "
+        "`.not` throws when the test runs, so the test fails loudly and is not reported here."
     )
     fix = (
         "Compare the code's result with an independently known expected value; for "
-        "`assert (cond, 'msg')` write `assert cond, 'msg'`."
+        "`assert (cond, 'msg')` write `assert cond, 'msg'`; call the matcher "
+        "(`expect(x).toBeDefined()`)."
     )
     interest = r"assert|expect"
     examples = (
@@ -417,6 +461,33 @@ class TautologicalAssertion(WeakeningRule):
             "  assert.strictEqual(1, 1);\n});\n",
             line=(2, 4, 6, 7),
             path="cart.test.js",
+        ),
+        Flag(
+            """
+            test('loads', async () => {
+              const cart = await load();
+              expect(cart.total);
+              expect(cart.items).toHaveLength;
+              await expect(save(cart)).resolves;
+              expect(cart.count()).not.toBe;
+            });
+            """,
+            line=(3, 4, 5, 6),
+            path="cart.test.ts",
+        ),
+        Pass(
+            """
+            test('loads', async () => {
+              const cart = await load();
+              expect(cart.total).to.equal(3);
+              expect(cart.items).to.be.empty;
+              await expect(save(cart)).resolves.toBeUndefined();
+              const check = expect(cart.count());
+              check.toBe(1);
+              expect.hasAssertions();
+            });
+            """,
+            path="cart.test.ts",
         ),
         Pass(
             "def test_point_equality():\n    p = Point(1, 2)\n    assert p == p\n\n"

@@ -32,7 +32,16 @@ class SkippedOrFocusedTest(WeakeningRule):
         "an assistant cannot make a test pass, skipping it is the quickest way to a green run. "
         "A focused test (`.only`, `fit`, `fdescribe`) is worse: every other test in the file "
         "silently stops running, so it is an error. `test.todo('...')`/`it.todo` declares a "
-        "test still to write: nothing that ran before stopped running, so it is a note."
+        "test still to write: nothing that ran before stopped running, so it is a note. "
+        "Every spelling counts: `it['skip']`, `xdescribe.each(t)(...)`, `it.only.each``...```, "
+        "`.only()`/`.skip()` with any arguments or none, Jasmine's `pending()`, and a test "
+        "function imported under another name (`import { xit as later } from '@jest/globals'`). "
+        "Differences from eslint-plugin-jest's no-disabled-tests/no-focused-tests, on purpose: "
+        "a `test` imported from the project's own module is still a test function (it is "
+        "usually Playwright's or Vitest's `test.extend` fixture), so `test('x')` without a "
+        "function is reported; a Jest/Jasmine global the file imports from elsewhere or "
+        "declares itself (`import { fit } from './curve'`, `const pending = ...`) is that "
+        "file's own function and is not; a to-do is reported as a note."
     )
     fix = (
         "Fix the code or the test instead. If the test truly cannot run in some environment, "
@@ -40,8 +49,11 @@ class SkippedOrFocusedTest(WeakeningRule):
         "reason=...)`, `pytest.importorskip('numpy')`, `it.skipIf(!hasGit)`). Remove `.only`."
     )
     interest = (
-        r"skip|Skip|xfail|expectedFailure|\.only\b|\.todo\b|\.fixme\b|\.failing\b"
-        r"|\b[xf](?:it|test|describe|context|specify)\s*\(|\b(?:it|test|specify)\s*\(\s*['\"`]"
+        r"skip|Skip|xfail|expectedFailure|\.only\b|\.todo\b|\.fixme\b|\.fail(?:s|ing)?\b"
+        r"|\[\s*['\"`]only|\b[xf](?:it|test|describe|context|specify)\b|\bpending\s*\(|\.runIf\b"
+        r"|\b(?:it|test|specify)\s*\(\s*['\"`]"
+        # a test function under an imported alias: `later('adds', ...)`
+        r"|^\s*[\w$]+(?:\.[\w$]+)*\s*\(\s*['\"`]"
     )
     examples = (
         Flag(
@@ -135,6 +147,44 @@ class SkippedOrFocusedTest(WeakeningRule):
             "    expect(fork()).toBeGreaterThan(0);\n  });\n"
             "  test('only one', () => {\n    expect(only([1])).toBe(1);\n  });\n});\n",
             path="repo.test.ts",
+        ),
+        Flag(
+            """
+            import { xit as later, fdescribe as solo } from '@jest/globals';
+
+            describe['skip']('cart', () => {
+              it('adds', () => expect(add(1, 2)).toBe(3));
+            });
+            xdescribe.each([[1], [2]])('row %i', (n) => {
+              it('counts', () => expect(count(n)).toBe(n));
+            });
+            later('removes', () => expect(remove(1)).toBe(0));
+            solo('totals', () => {});
+            it.only.each`a | b`('sum', ({ a, b }) => expect(a + b).toBe(3));
+            test.only();
+            it('waits for the API', () => {
+              pending();
+            });
+            """,
+            line=(3, 6, 9, 10, 11, 12, 14),
+            path="cart.test.js",
+        ),
+        Pass(
+            """
+            import { describe as fdescribe } from 'vitest';
+            import { fit } from './curve';
+
+            fdescribe('curve', () => {
+              it('fits', () => {
+                const pending = queue.pending();
+                expect(fit([1, 2])).toEqual(line);
+                expect(pending).toHaveLength(0);
+              });
+            });
+            describe[`${mode}`]('dynamic', () => {});
+            test.skip(process.env.CI === undefined, 'needs CI secrets');
+            """,
+            path="curve.test.ts",
         ),
         Pass(
             "test('firefox only', async ({ page, browserName }) => {\n"
