@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import libcst
 
     from aiguard.source import Source
-from aiguard_rules.stub._common import is_placeholder_constant
+from aiguard_rules.stub._common import CLEANUP_NOTE, is_cleanup_name, is_placeholder_constant
 
 _BODIES: MemoKey[dict[tuple[str, str], set[str]]] = MemoKey("aiguard_rules.stub.bodies")
 _EXEMPT_DECORATORS = frozenset(
@@ -722,13 +722,13 @@ class PythonErrorHidingHandler(PythonRule):
             target = body[0]
         message = f"{caught} discards every error (`{action}`) without logging or re-raising it"
         if self._in_cleanup():
-            self.report(target, message + _CLEANUP_NOTE, severity=Severity.NOTE)
+            self.report(target, message + CLEANUP_NOTE, severity=Severity.NOTE)
         else:
             self.report(target, message)
 
     def _in_cleanup(self) -> bool:
         """Inside a close/cleanup/teardown function, or a try that only calls such methods."""
-        if self._functions and _CLEANUP.match(self._functions[-1]):
+        if self._functions and is_cleanup_name(self._functions[-1]):
             return True
         import libcst
 
@@ -755,22 +755,14 @@ class PythonErrorHidingHandler(PythonRule):
                     f"`{self._code(call)}` discards every error without logging or re-raising it"
                 )
                 if _cleanup_calls(statements(node.body)) or (
-                    self._functions and _CLEANUP.match(self._functions[-1])
+                    self._functions and is_cleanup_name(self._functions[-1])
                 ):
-                    self.report(call, message + _CLEANUP_NOTE, severity=Severity.NOTE)
+                    self.report(call, message + CLEANUP_NOTE, severity=Severity.NOTE)
                 else:
                     self.report(call, message)
 
     def _code(self, node: libcst.CSTNode) -> str:
         return " ".join(self.after.cst.code_for_node(node).split())
-
-
-# Releasing a resource: a failure there is usually harmless (it is already being let go).
-_CLEANUP = re.compile(
-    r"(?i)^_*(?:a?close|clean_?up|tear_?down|shut_?down|dispose|release|disconnect|terminate|"
-    r"kill|stop|unlink|remove|rmtree|unregister|finali[sz]e|cancel|destroy|__a?exit__)(?:_|$)"
-)
-_CLEANUP_NOTE = " (in clean-up code, where that is usually harmless: say why in a comment)"
 
 
 def _cleanup_calls(body: Sequence[libcst.CSTNode]) -> bool:
@@ -786,7 +778,7 @@ def _cleanup_calls(body: Sequence[libcst.CSTNode]) -> bool:
         if not isinstance(value, libcst.Call):
             return False
         name = dotted_name(value.func)
-        if name is None or not _CLEANUP.match(name.rsplit(".", 1)[-1]):
+        if name is None or not is_cleanup_name(name.rsplit(".", 1)[-1]):
             return False
     return True
 

@@ -19,7 +19,7 @@ from aiguard_rules.stub._text import (
 
 if TYPE_CHECKING:
     import tree_sitter
-from aiguard_rules.stub._common import is_placeholder_constant
+from aiguard_rules.stub._common import CLEANUP_NOTE, is_cleanup_name, is_placeholder_constant
 
 
 def _comments_between(comments: tuple[Comment, ...], first: int, last: int) -> list[Comment]:
@@ -231,7 +231,10 @@ class JsErrorHidingHandler(ScriptRule):
     severity = Severity.WARNING
     languages = frozenset({"javascript", "typescript"})
     scope = Scope.PRODUCTION
-    summary = "An empty `catch {}` / `catch (e) {}`, or `.catch(() => {})` / `.catch(() => null)`."
+    summary = (
+        "An empty `catch {}`, a catch that only returns a fallback (`return []`, `return null`, "
+        "`return { exists: false }`), or `.catch(() => {})` / `.catch(() => [])`."
+    )
     rationale = (
         "A handler that discards the error turns every failure - a bug, a rejected request, a "
         "typo - into silent wrong behaviour, and hides the errors that would show the code does "
@@ -239,7 +242,22 @@ class JsErrorHidingHandler(ScriptRule):
         "the error may be ignored is left alone; a TODO is not an explanation. Two idioms are "
         "not discarding: a format probe (`try { return JSON.parse(s); } catch {}` followed by "
         "the code for the other format) and `.catch(() => undefined).then(next)`, which waits "
-        "for a promise to settle to keep a chain in order."
+        "for a promise to settle to keep a chain in order. A catch whose only statement "
+        "returns a fallback constant (null, undefined, false, 0, '', [], {}, or an object of "
+        "them such as `{ exists: false }`) without reading the error is the same hazard as "
+        "Python's `except Exception: return None` (AIG403): every failure looks like an empty "
+        "result. It stays silent when the catch reads the error (`return { ok: false, error: "
+        "e }`, `if (e.code === 'ENOENT') return null; throw e`), logs, rethrows, returns an "
+        "object that reports the failure (`ok`, `success`, `error`, `status` keys), or follows "
+        "a format probe (`try { return JSON.parse(text); } catch { return null; }`: the "
+        "fallback is the probe's contract; not when the probe's argument is itself a call "
+        "such as a file read). A success probe (`try { await access(p); return true; } catch "
+        "{ return false; }`) and clean-up code (a close/dispose/cleanup function, or a try "
+        "that only calls `close()`, `unlink()`, `destroy()`...) are notes. A comment in the "
+        "catch or right above the `try` is a reason only if it says why (see AIG403). "
+        "Differences from ESLint's no-empty: any comment silences no-empty "
+        "(`catch (ex) {/* empty */}`), here only a reason does; empty `try` and `finally` "
+        "blocks and other empty blocks are not error hiding and are left to no-empty."
     )
     fix = "Handle the error (log, report or rethrow it) or say in a comment why it may be ignored."
     interest = r"\bcatch\b"
@@ -275,6 +293,147 @@ class JsErrorHidingHandler(ScriptRule):
         ),
         Pass("this.queue = this.queue.catch(() => undefined).then(() => task());\n"),
         Flag(
+            """
+            async function stat(path: string) {
+              try {
+                const info = await fs.stat(path);
+                return { exists: true, size: info.size };
+              } catch {
+                return { exists: false };
+              }
+            }
+            """,
+            line=5,
+            path="src/stat.ts",
+            message="fallback (`return { exists: false }`)",
+        ),
+        Flag(
+            "async function list() {\n  try {\n    return await api.get('/items');\n"
+            "  } catch (e) {\n    return [];\n  }\n}\n",
+            line=4,
+        ),
+        Flag(
+            "function name(user) {\n  try {\n    return user.profile.name;\n  } catch {\n"
+            "    return '';\n  }\n}\n",
+            line=4,
+        ),
+        Flag("const items = await load().catch(() => []);\n", line=1, path="src/a.mjs"),
+        Flag("load().catch(() => ({ rows: [] })).then(show);\n", line=1),
+        # An empty catch in an async function, then the default: the same fallback.
+        Flag(
+            "async function user(id) {\n  try {\n    return await api.user(id);\n  } catch {}\n"
+            "  return null;\n}\n",
+            line=4,
+        ),
+        # Restating the handler is not a reason; a probe whose argument is a file read is not
+        # a probe: the read's failure is hidden too.
+        Flag(
+            "function load(p) {\n  try {\n    return read(p);\n  } catch {\n"
+            "    // ignore errors and return empty\n    return {};\n  }\n}\n",
+            line=4,
+        ),
+        Flag(
+            "function config(p) {\n  try {\n    return JSON.parse(fs.readFileSync(p, 'utf8'));\n"
+            "  } catch {\n    return null;\n  }\n}\n",
+            line=4,
+        ),
+        Flag(
+            """
+            async function fileExists(path) {
+              try {
+                await access(path);
+                return true;
+              } catch {
+                return false;
+              }
+            }
+            """,
+            line=5,
+            severity=Severity.NOTE,
+            message="success probe",
+        ),
+        Flag(
+            "function close(ws) {\n  try {\n    ws.close();\n  } catch {\n    return false;\n"
+            "  }\n}\n",
+            line=4,
+            severity=Severity.NOTE,
+            message="clean-up",
+        ),
+        Flag(
+            "export function dispose(handle) {\n  try {\n    handle.flush();\n  } catch {}\n}\n",
+            line=4,
+            severity=Severity.NOTE,
+        ),
+        Pass(
+            """
+            async function list() {
+              try {
+                return await api.get('/items');
+              } catch (e) {
+                return { ok: false, error: e };
+              }
+            }
+            async function count() {
+              try {
+                return await api.count();
+              } catch {
+                return { ok: false };
+              }
+            }
+            function read(p) {
+              try {
+                return fs.readFileSync(p, 'utf8');
+              } catch (e) {
+                if (e.code === 'ENOENT') return null;
+                throw e;
+              }
+            }
+            async function fetchRows() {
+              try {
+                return await db.rows();
+              } catch (err) {
+                console.error('rows failed', err);
+                return [];
+              }
+            }
+            async function save(row) {
+              try {
+                await db.save(row);
+              } catch (err) {
+                throw new Error('save failed', { cause: err });
+              }
+            }
+            """
+        ),
+        Pass(
+            """
+            function parse(text) {
+              try {
+                return JSON.parse(text);
+              } catch {
+                return null;
+              }
+            }
+            function isUrl(s) {
+              try {
+                new URL(s);
+                return true;
+              } catch {
+                return false;
+              }
+            }
+            function load(p) {
+              // The cache is optional: a corrupt or missing file means we start empty.
+              try {
+                return read(p);
+              } catch {
+                return {};
+              }
+            }
+            """
+        ),
+        Pass("const items = await load().catch((e) => report(e, []));\n"),
+        Flag(
             "export function read(text) {\n  try {\n    return JSON.parse(text);\n"
             "  } catch {}\n}\n",
             line=4,
@@ -283,15 +442,38 @@ class JsErrorHidingHandler(ScriptRule):
 
     def visit_catch_clause(self, node: tree_sitter.Node) -> None:
         body = node.child_by_field_name("body")
-        if body is None or any(c.type != "comment" for c in body.named_children):
+        if body is None:
             return
+        statements_ = [c for c in body.named_children if c.type != "comment"]
         span = self.after.node_span(node)
-        if self._explained(span.line, span.end_line) or _falls_through_probe(node):
-            return
+        if statements_:
+            fallback = _fallback_return(node, statements_)
+            if fallback is None or self._explained(node) or _probe_with_fallback(node):
+                return
+            what = f"`catch` answers every error with a fallback (`{fallback}`)"
+            consequence = "a failure looks like a real result"
+            if _success_probe(node):
+                line = span.line if self.context.change.is_changed(span.line) else span.end_line
+                self.report_line(
+                    line,
+                    f"{what}: a success probe (`await check(); return true`) that reads every "
+                    "error as 'no', also those that are not (a permission error, a timeout)",
+                    severity=Severity.NOTE,
+                )
+                return
+        else:
+            if self._explained(node) or _falls_through_probe(node):
+                return
+            what = "empty catch block: the error is discarded"
+            consequence = ""
         line = span.line if self.context.change.is_changed(span.line) else span.end_line
-        self.report_line(
-            line, "empty catch block: the error is discarded without being handled or logged"
-        )
+        message = f"{what} without handling or logging it"
+        if consequence:
+            message += f": {consequence}"
+        if _in_cleanup(node):
+            self.report_line(line, message + CLEANUP_NOTE, severity=Severity.NOTE)
+        else:
+            self.report_line(line, message)
 
     def visit_call_expression(self, node: tree_sitter.Node) -> None:
         func = node.child_by_field_name("function")
@@ -302,22 +484,39 @@ class JsErrorHidingHandler(ScriptRule):
         if prop is None or ts.text(prop) != "catch":
             return
         args = [a for a in arguments.named_children if a.type != "comment"]
-        if len(args) != 1 or not _discarding_callback(args[0]):
+        if len(args) != 1:
             return
-        if _orders_a_chain(node):
+        kind = _discarding_callback(args[0])
+        if kind is None:
+            return
+        if kind == "nothing" and _orders_a_chain(node):
             return  # `.catch(() => undefined).then(next)`: settle, then go on in order
         start = self.after.node_span(prop)
         end = self.after.node_span(node).end_line
-        if self._explained(start.line, end):
+        if self._explained_between(start.line, end):
             return
         shown = " ".join(ts.text(args[0]).split())
-        self.report_line(
-            start.line,
-            f"`.catch({shown})` discards the rejection without handling or logging it",
-            column=start.column,
-        )
+        if kind == "nothing":
+            message = f"`.catch({shown})` discards the rejection without handling or logging it"
+        else:
+            message = (
+                f"`.catch({shown})` turns every rejection into a fallback value without "
+                "handling or logging it: a failure looks like a real result"
+            )
+        self.report_line(start.line, message, column=start.column)
 
-    def _explained(self, first: int, last: int) -> bool:
+    def _explained(self, catch: tree_sitter.Node) -> bool:
+        """A reason in the catch clause or in the comment block right above its `try`."""
+        span = self.after.node_span(catch)
+        if self._explained_between(span.line, span.end_line):
+            return True
+        statement = catch.parent
+        if statement is None or statement.type != "try_statement":
+            return False
+        above = _comment_block_above(self.after.comments, self.after.node_span(statement).line)
+        return any(justifies(c.text) for c in above)
+
+    def _explained_between(self, first: int, last: int) -> bool:
         return any(justifies(c.text) for c in _comments_between(self.after.comments, first, last))
 
 
@@ -355,24 +554,152 @@ def _orders_a_chain(call: tree_sitter.Node) -> bool:
     return prop is not None and ts.text(prop) in {"then", "finally"}
 
 
-def _discarding_callback(node: tree_sitter.Node) -> bool:
-    """`() => {}`, `() => null`, `function () { return undefined; }`, `noop`."""
+def _discarding_callback(node: tree_sitter.Node) -> str | None:
+    """ "nothing" for `() => {}`, `() => null`, `function () { return undefined; }`, `noop`;
+    "fallback" for `() => []`, `() => ({ items: [] })`, `() => false`: else None."""
     if node.type in {"identifier", "member_expression"}:
-        return ts.text(node).rsplit(".", 1)[-1] == "noop"
+        return "nothing" if ts.text(node).rsplit(".", 1)[-1] == "noop" else None
     if node.type not in {"arrow_function", "function_expression", "function"}:
-        return False
+        return None
     body = node.child_by_field_name("body")
     if body is None:
-        return False
+        return None
     if body.type != "statement_block":
-        return _nothing(body)
-    statements_ = [c for c in body.named_children if c.type != "comment"]
-    if not statements_:
+        value: tree_sitter.Node | None = body
+    else:
+        statements_ = [c for c in body.named_children if c.type != "comment"]
+        if not statements_:
+            return "nothing"
+        if len(statements_) != 1 or statements_[0].type != "return_statement":
+            return None
+        value = _returned(statements_[0])
+    if value is None or _nothing(value):
+        return "nothing"
+    return "fallback" if _fallback_value(value) else None
+
+
+def _returned(statement: tree_sitter.Node) -> tree_sitter.Node | None:
+    return next((c for c in statement.named_children if c.type != "comment"), None)
+
+
+# Keys of an object that tells the caller it failed: `{ ok: false }`, `{ error: "..." }`.
+_REPORTS_FAILURE = re.compile(
+    r"^(?:ok|success|succeeded|successful|failed|failure|error|errors|err|status|reason|"
+    r"message|valid|isValid|isError)$"
+)
+
+
+def _fallback_value(node: tree_sitter.Node, depth: int = 0) -> bool:
+    """A constant that stands for "no result": null, undefined, false, 0, "", [], {} or an
+    object of such values (`{ exists: false, items: [] }`) that does not report the failure."""
+    node = ts.unwrap(node)
+    if _nothing(node):
         return True
-    if len(statements_) == 1 and statements_[0].type == "return_statement":
-        value = next((c for c in statements_[0].named_children if c.type != "comment"), None)
-        return value is None or _nothing(value)
-    return False
+    if node.type == "object":
+        if depth > 3:
+            return False
+        for member in node.named_children:
+            if member.type == "comment":
+                continue
+            if member.type != "pair":
+                return False  # a spread, a method or a shorthand name: computed, not a constant
+            key = member.child_by_field_name("key")
+            value = member.child_by_field_name("value")
+            if key is None or value is None:
+                return False
+            if _REPORTS_FAILURE.match(ts.text(key).strip("\"'")):
+                return False
+            if not _fallback_value(value, depth + 1):
+                return False
+        return True
+    if node.type == "array":
+        return not [c for c in node.named_children if c.type != "comment"]
+    ok, constant = ts.literal_value(node)
+    return ok and is_placeholder_constant(constant)
+
+
+def _fallback_return(catch: tree_sitter.Node, statements_: list[tree_sitter.Node]) -> str | None:
+    """The code of a catch body's only statement when it returns a fallback constant (or
+    nothing) without touching the caught error; None otherwise."""
+    if len(statements_) != 1 or statements_[0].type != "return_statement":
+        return None
+    only = statements_[0]
+    value = _returned(only)
+    if value is not None and not _fallback_value(value):
+        return None
+    parameter = catch.child_by_field_name("parameter")
+    if parameter is not None:
+        if parameter.type != "identifier":
+            return None  # `catch ({ code })`: the error is read
+        if re.search(rf"(?<![\w$]){re.escape(ts.text(parameter))}(?![\w$])", ts.text(only)):
+            return None
+    return " ".join(ts.text(only).split()).rstrip(";")
+
+
+def _probe_with_fallback(catch: tree_sitter.Node) -> bool:
+    """`try { return JSON.parse(text); } catch { return null; }`: a probe whose only failure is
+    "not in that format", and the fallback is its documented result. The probe's arguments
+    must be plain values: `JSON.parse(fs.readFileSync(p))` also hides a failed read."""
+    statement = catch.parent
+    if statement is None or statement.type != "try_statement":
+        return False
+    if statement.child_by_field_name("finalizer") is not None:
+        return False
+    block = statement.child_by_field_name("body")
+    tried = [c for c in block.named_children if c.type != "comment"] if block else []
+    if not tried or len(tried) > 2:
+        return False
+    first = " ".join(ts.text(tried[0]).split())
+    match = _PROBES.match(first)
+    if not match or "(" in first[match.end() :]:
+        return False
+    # `JSON.parse(s); return true;` is a probe too.
+    return len(tried) == 1 or (
+        tried[1].type == "return_statement" and not re.search(r"\(", ts.text(tried[1]))
+    )
+
+
+def _success_probe(catch: tree_sitter.Node) -> bool:
+    """`try { await access(p); return true; } catch { return false; }`: the try makes one call
+    and then returns a constant or a plain name, not what the call gave: it asks whether the
+    call succeeds, and the fallback is the answer "no"."""
+    statement = catch.parent
+    block = statement.child_by_field_name("body") if statement is not None else None
+    tried = [c for c in block.named_children if c.type != "comment"] if block else []
+    if len(tried) != 2 or tried[0].type != "expression_statement":
+        return False
+    call = ts.unwrap(tried[0].named_children[0]) if tried[0].named_children else None
+    if call is None or call.type != "call_expression" or tried[1].type != "return_statement":
+        return False
+    value = _returned(tried[1])
+    if value is None:
+        return False
+    value = ts.unwrap(value)
+    return value.type in {"identifier", "member_expression"} or ts.literal_value(value)[0]
+
+
+def _in_cleanup(catch: tree_sitter.Node) -> bool:
+    """In a close/cleanup/dispose function, or a try that only calls such methods."""
+    parent = catch.parent
+    while parent is not None and parent.type not in ts.FUNCTION_TYPES:
+        parent = parent.parent
+    if parent is not None:
+        name = ts.function_name(parent)
+        if name is not None and is_cleanup_name(name):
+            return True
+    statement = catch.parent
+    block = statement.child_by_field_name("body") if statement is not None else None
+    tried = [c for c in block.named_children if c.type != "comment"] if block else []
+    if not tried:
+        return False
+    for child in tried:
+        call = ts.unwrap(child.named_children[0]) if child.type == "expression_statement" else None
+        if call is None or call.type != "call_expression":
+            return False
+        func = call.child_by_field_name("function")
+        if func is None or not is_cleanup_name(ts.text(func).rsplit(".", 1)[-1]):
+            return False
+    return True
 
 
 def _nothing(node: tree_sitter.Node) -> bool:
