@@ -82,8 +82,15 @@ _RESTATING = frozenset(
         *("continue", "skip", "skipped", "do", "does", "nothing", "ok", "okay", "fine", "is"),
         *("are", "be", "on", "in", "of", "for", "intentional", "intentionally", "deliberate"),
         *("deliberately", "purpose", "noop", "op", "nop", "no"),
+        # What every handler's comment could say of the failure and of what follows it.
+        *("fail", "fails", "failed", "failure", "failing", "if", "when", "from", "raise"),
+        *("raised", "raises", "throw", "throws", "thrown", "happens", "occurs", "anything"),
+        *("something", "wrong", "goes", "went", "return", "returns", "default", "empty"),
+        *("null", "none", "false", "proceed", "anyway", "move", "keep", "going", "carry"),
+        *("problem", "problems", "issue", "issues", "there", "was", "were", "an", "case"),
     }
 )
+_CAMEL_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _MARKERS = re.compile(r"^\s*(?:#+|//+|/\*+|\*+)|\*+/\s*$")
 
 
@@ -113,7 +120,7 @@ def explains(text: str) -> bool:
     return len(_WORD.findall(body)) >= 3 or bool(_INTENT.search(body))
 
 
-def justifies(text: str) -> bool:
+def justifies(text: str, guarded: str = "") -> bool:
     """A comment that says why discarding an error is right (AIG403, AIG405): stricter.
 
     A model can dodge a rule by adding any comment, so a reason must say something beyond
@@ -122,11 +129,14 @@ def justifies(text: str) -> bool:
     remain. `# best effort: telemetry must never break the command` justifies;
     `# ignore errors here`, `# intentionally swallow exceptions` and
     `# aiguard: ignore[AIG403] -- reason` do not (the last suppresses the finding on the record).
+    Words that name the guarded code (`guarded`, the try body's text: `save`, `config` for
+    `save_config()`) only restate it too: `# do nothing if save fails` is no reason.
     """
     body = _without_directives(comment_body(text))
     if not body or is_unfinished(text):
         return False
-    words = [w for w in _WORD.findall(body.lower()) if w not in _RESTATING]
+    named = {w.lower() for w in _WORD.findall(_CAMEL_BREAK.sub(" ", guarded).replace("_", " "))}
+    words = [w for w in _WORD.findall(body.lower()) if w not in _RESTATING and w not in named]
     return len(words) >= 3
 
 

@@ -618,6 +618,19 @@ class PythonErrorHidingHandler(PythonRule):
         Flag(
             "try:\n    save()\nexcept Exception:\n    pass  # intentionally swallow all\n", line=3
         ),
+        # Naming the guarded call and what failing means restates the code too.
+        Flag("try:\n    save()\nexcept Exception:\n    pass  # do nothing if save fails\n", line=3),
+        Flag(
+            "for path in paths:\n    try:\n        load_config(path)\n    except Exception:\n"
+            "        continue  # config load failed, keep going\n",
+            line=4,
+        ),
+        # suppress() put around the one call that used to fail loudly.
+        Flag(
+            "from contextlib import suppress\n\nwith suppress(Exception):\n    sync_orders()\n",
+            before="sync_orders()\n",
+            line=3,
+        ),
         # An aiguard directive suppresses the finding on the record; it does not hide it.
         Flag(
             "try:\n    save()\n"
@@ -710,9 +723,12 @@ class PythonErrorHidingHandler(PythonRule):
         if len(body) != 1 or not _discards(body[0]):
             return
         comments = comments_in(node)
+        guarded = ""
         if self._tries:
             comments += comments_above(self._tries[-1], self.after.cst)
-        if any(justifies(c) for c in comments):
+            tried = getattr(self._tries[-1], "body", None)
+            guarded = self.after.cst.code_for_node(tried) if tried is not None else ""
+        if any(justifies(c, guarded) for c in comments):
             return
         keyword = "except*" if type(node).__name__ == "ExceptStarHandler" else "except"
         caught = "bare `except:`" if node.type is None else f"`{keyword} {self._code(node.type)}`"
@@ -750,7 +766,8 @@ class PythonErrorHidingHandler(PythonRule):
             if not any(_broad(arg.value) for arg in call.args):
                 continue
             comments = comments_above(node, self.after.cst) + header_comments(node.body)
-            if not any(justifies(c) for c in comments):
+            guarded = self.after.cst.code_for_node(node.body)
+            if not any(justifies(c, guarded) for c in comments):
                 message = (
                     f"`{self._code(call)}` discards every error without logging or re-raising it"
                 )

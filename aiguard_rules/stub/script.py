@@ -493,7 +493,8 @@ class JsErrorHidingHandler(ScriptRule):
             return  # `.catch(() => undefined).then(next)`: settle, then go on in order
         start = self.after.node_span(prop)
         end = self.after.node_span(node).end_line
-        if self._explained_between(start.line, end):
+        obj = func.child_by_field_name("object")
+        if self._explained_between(start.line, end, ts.text(obj) if obj is not None else ""):
             return
         shown = " ".join(ts.text(args[0]).split())
         if kind == "nothing":
@@ -508,16 +509,19 @@ class JsErrorHidingHandler(ScriptRule):
     def _explained(self, catch: tree_sitter.Node) -> bool:
         """A reason in the catch clause or in the comment block right above its `try`."""
         span = self.after.node_span(catch)
-        if self._explained_between(span.line, span.end_line):
-            return True
         statement = catch.parent
+        tried = statement.child_by_field_name("body") if statement is not None else None
+        guarded = ts.text(tried) if tried is not None else ""
+        if self._explained_between(span.line, span.end_line, guarded):
+            return True
         if statement is None or statement.type != "try_statement":
             return False
         above = _comment_block_above(self.after.comments, self.after.node_span(statement).line)
-        return any(justifies(c.text) for c in above)
+        return any(justifies(c.text, guarded) for c in above)
 
-    def _explained_between(self, first: int, last: int) -> bool:
-        return any(justifies(c.text) for c in _comments_between(self.after.comments, first, last))
+    def _explained_between(self, first: int, last: int, guarded: str = "") -> bool:
+        comments = _comments_between(self.after.comments, first, last)
+        return any(justifies(c.text, guarded) for c in comments)
 
 
 # Calls whose only failure is "not in that format": trying one is how JS tests a format.
