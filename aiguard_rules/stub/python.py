@@ -553,7 +553,14 @@ class PythonErrorHidingHandler(PythonRule):
         "comment that explains why the error may be ignored (in the handler or right above "
         "the try) and a handler in __del__. In clean-up code (a close/cleanup/teardown/"
         "`__exit__` function, or a try that only calls `close()`, `unlink()`, `kill()`...) "
-        "a failure is usually harmless, so the finding is a note."
+        "a failure is usually harmless, so the finding is a note. Differences from ruff's "
+        "S110/S112 (flake8-bandit try-except-pass/continue): those flag only `pass` or "
+        "`continue` and ignore comments; here `...` and `return None` count too, a comment "
+        "with a reason (not one that restates the handler or names the guarded call: `# do "
+        "nothing if save fails`) stays silent, and S110's check-typed-exception option "
+        "(flag `except ValueError: pass`) is not our policy. Unlike AIG405 for JS/TS, "
+        "`return False`/`[]`/`{}` in a handler is not flagged: `except Exception: return "
+        "False` after `int(s)` is how Python tests a format."
     )
     fix = (
         "Catch the specific exceptions you expect, and log or re-raise the rest; if ignoring "
