@@ -14,6 +14,12 @@ _CLEANUP = re.compile(
     r"finali[sz]e|cancel|destroy|__a?exit__)(?:_|$)"
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Names of functions that do nothing on purpose, and of classes that stand in for a real one.
+NO_OP_NAMES = re.compile(r"^_*(?:noop|no_op|nop|do_nothing|ignore|null_\w+)_*$", re.IGNORECASE)
+STAND_IN_CLASSES = re.compile(
+    r"(?:^_*|[a-z0-9_])(?:Null|Noop|NoOp|Nop|Fake|Dummy|Stub|Mock|ReadOnly|Disabled|Silent|Dont)"
+    r"(?:[A-Z0-9_]|$)|^_*No[A-Z]"
+)
 CLEANUP_NOTE = " (in clean-up code, where that is usually harmless: say why in a comment)"
 
 

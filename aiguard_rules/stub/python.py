@@ -36,7 +36,13 @@ if TYPE_CHECKING:
     import libcst
 
     from aiguard.source import Source
-from aiguard_rules.stub._common import CLEANUP_NOTE, is_cleanup_name, is_placeholder_constant
+from aiguard_rules.stub._common import (
+    CLEANUP_NOTE,
+    NO_OP_NAMES,
+    STAND_IN_CLASSES,
+    is_cleanup_name,
+    is_placeholder_constant,
+)
 
 _BODIES: MemoKey[dict[tuple[str, str], set[str]]] = MemoKey("aiguard_rules.stub.bodies")
 _EXEMPT_DECORATORS = frozenset(
@@ -49,11 +55,6 @@ _EXEMPT_DECORATORS = frozenset(
     }
 )
 _ABSTRACT_BASES = frozenset({"ABC", "Protocol"})
-_NO_OP_NAMES = re.compile(r"^_*(?:noop|no_op|nop|do_nothing|ignore|null_\w+)_*$", re.IGNORECASE)
-_STAND_IN_CLASSES = re.compile(
-    r"(?:^_*|[a-z0-9_])(?:Null|Noop|NoOp|Nop|Fake|Dummy|Stub|Mock|ReadOnly|Disabled|Silent|Dont)"
-    r"(?:[A-Z0-9_]|$)|^_*No[A-Z]"
-)
 # A docstring this long documents an interface (a hook specification), it is not a stub's.
 _SPEC_DOCSTRING_LINES = 3
 _ASKS_SUBCLASS = re.compile(r"subclass|override|abstract|must (?:be )?implement|derived", re.I)
@@ -472,9 +473,9 @@ def _dunder(name: str) -> bool:
 def _no_op(name: str, owner: libcst.ClassDef | None) -> bool:
     if _dunder(name):
         return True
-    if _NO_OP_NAMES.match(name):
+    if NO_OP_NAMES.match(name):
         return True
-    return owner is not None and bool(_STAND_IN_CLASSES.search(owner.name.value))
+    return owner is not None and bool(STAND_IN_CLASSES.search(owner.name.value))
 
 
 def _placeholder_value(module: libcst.Module, node: libcst.BaseExpression) -> bool:

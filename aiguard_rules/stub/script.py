@@ -11,6 +11,9 @@ from aiguard.lint.rule import Example, Flag, Pass, Scope, ScriptRule
 from aiguard.source import Comment
 from aiguard_rules._shared import script_syntax as ts
 from aiguard_rules.stub._text import (
+    explains,
+    interface_index,
+    interface_members,
     is_unfinished,
     js_class_facts,
     js_class_index,
@@ -19,7 +22,13 @@ from aiguard_rules.stub._text import (
 
 if TYPE_CHECKING:
     import tree_sitter
-from aiguard_rules.stub._common import CLEANUP_NOTE, is_cleanup_name, is_placeholder_constant
+from aiguard_rules.stub._common import (
+    CLEANUP_NOTE,
+    NO_OP_NAMES,
+    STAND_IN_CLASSES,
+    is_cleanup_name,
+    is_placeholder_constant,
+)
 
 
 def _comments_between(comments: tuple[Comment, ...], first: int, last: int) -> list[Comment]:
@@ -54,20 +63,27 @@ class JsStubBody(ScriptRule):
     languages = frozenset({"javascript", "typescript"})
     scope = Scope.PRODUCTION
     summary = (
-        "A JS/TS function added or changed that only throws 'Not implemented', or has an empty "
-        "body or a constant return beside a TODO."
+        "A JS/TS function added or changed that only throws 'Not implemented', has an empty "
+        "body or a constant return beside a TODO, or an interface member left as `() => {}`."
     )
     rationale = (
         '`throw new Error("Not implemented")`, `{ /* TODO */ }` and `return null; // TODO` ship '
         "a promise instead of behaviour: callers fail or get a constant at run time. TypeScript "
         "`declare`, interface and abstract members have no body and are never flagged; methods "
         "of abstract classes and base-class methods that a subclass in the repository overrides "
-        "stay silent too. An empty body without a TODO is a deliberate no-op (`() => {}`)."
+        "stay silent too. An empty body without a TODO is a deliberate no-op (`() => {}`), "
+        "except in a class that implements a first-party interface: a member the interface "
+        "requires left as `{}`, `() => {}`, `async () => {}` or `noop` is a stub, unless a "
+        "comment says why or the class is named as a stand-in (`Noop*`, `Null*`, `Fake*`...); "
+        "optional members and interfaces from packages (Angular's `OnInit`) stay silent. "
+        "`.d.ts` files, `declare`, overload signatures and abstract members have no body. "
+        "Differences from typescript-eslint's no-empty-function: an empty function is not "
+        "reported for being empty, only for leaving a promised behaviour out."
     )
     fix = (
         "Implement the function, declare it abstract, or explain in a comment why it does nothing."
     )
-    interest = r"(?i)throw|return|todo|fixme|xxx|placeholder|implement|\{\s*\}"
+    interest = r"(?i)throw|return|todo|fixme|xxx|placeholder|implement|\{\s*\}|noop"
     tags = ("javascript", "typescript", "stub")
     examples: ClassVar[tuple[Example, ...]] = (
         Flag(
@@ -123,10 +139,146 @@ class JsStubBody(ScriptRule):
             },
         ),
         Pass("export function version() {\n  return null;\n}\n"),
+        Flag(
+            'export function parse(s: string): never {\n  throw new Error("TODO");\n}\n',
+            line=2,
+            path="src/parse.ts",
+        ),
+        Flag(
+            """
+            interface Store {
+              save(key: string): void;
+              load(): Promise<string>;
+              flush(): void;
+              close?(): void;
+            }
+            export class MemoryStore implements Store {
+              save = (key: string) => {};
+              load = async () => {};
+              flush = noop;
+              close() {}
+            }
+            """,
+            line=(8, 9, 10),
+            path="src/store.ts",
+            message="implements `Store.",
+        ),
+        Flag(
+            "import { Store } from './store';\nexport class Disk implements Store {\n"
+            "  save(key: string): void {}\n  load() {\n    return read();\n  }\n}\n",
+            line=3,
+            path="src/disk.ts",
+            files={"src/store.ts": "export interface Store {\n  save(k: string): void;\n}\n"},
+        ),
+        Pass(
+            """
+            import { OnInit } from "@angular/core";
+            interface Logger {
+              info(message: string): void;
+            }
+            export class AppComponent implements OnInit {
+              ngOnInit(): void {}
+            }
+            export class NoopLogger implements Logger {
+              info(message: string) {}
+            }
+            export class QuietLogger implements Logger {
+              // Quiet mode prints nothing, on purpose.
+              info(message: string) {}
+            }
+            """,
+            path="src/app.ts",
+        ),
+        Pass(
+            "export declare class Store {\n  save(key: string): void;\n}\n"
+            "export declare function load(): Promise<string>;\n",
+            path="src/types.d.ts",
+        ),
+        # The empty member was there before; only another line changed.
+        Pass(
+            "interface S {\n  save(): void;\n}\nclass M implements S {\n  save() {}\n}\n"
+            "const x = 2;\n",
+            before="interface S {\n  save(): void;\n}\nclass M implements S {\n  save() {}\n}\n"
+            "const x = 1;\n",
+            path="src/m.ts",
+        ),
     )
 
     def get_visitors(self) -> Mapping[str, Callable[[tree_sitter.Node], object]]:
-        return {f"visit_{kind}": self._judge for kind in ts.FUNCTION_TYPES}
+        visitors: dict[str, Callable[[tree_sitter.Node], object]] = {
+            f"visit_{kind}": self._judge for kind in ts.FUNCTION_TYPES
+        }
+        visitors["visit_class_declaration"] = self._judge_class
+        return visitors
+
+    def _judge_class(self, node: tree_sitter.Node) -> None:
+        """Members a first-party interface requires, left as `{}`, `() => {}` or `noop`."""
+        heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+        implements = (
+            next((c for c in heritage.named_children if c.type == "implements_clause"), None)
+            if heritage is not None
+            else None
+        )
+        name = node.child_by_field_name("name")
+        body = node.child_by_field_name("body")
+        if implements is None or name is None or body is None:
+            return
+        class_name = ts.text(name)
+        if STAND_IN_CLASSES.search(class_name):
+            return  # `class NoopLogger implements Logger`: doing nothing is the point
+        required: dict[str, str] = {}  # member -> interface
+        here = interface_members(self.after)
+        for interface in _implemented(implements):
+            members = here.get(interface)
+            if members is None:
+                members = interface_index(self.project).members(interface)
+            for required_name in members or ():
+                required.setdefault(required_name, interface)
+        if not required:
+            return  # the interfaces come from packages (Angular's OnInit...): not ours to judge
+        for member in body.named_children:
+            member_name = member.child_by_field_name("name")
+            if member_name is None or ts.text(member_name) not in required:
+                continue
+            shown = ts.text(member_name)
+            if shown == "constructor" or NO_OP_NAMES.match(shown):
+                continue
+            what = self._empty_member(member)
+            if what is None:
+                continue
+            line = self.after.node_span(member).line
+            if not self.context.change.is_changed(line):
+                continue
+            self.report_line(
+                line,
+                f"{class_name}.{shown}() is a stub: it implements `{required[shown]}.{shown}` "
+                f"with {what}",
+            )
+
+    def _empty_member(self, member: tree_sitter.Node) -> str | None:
+        """`save() {}`, `save = () => {}`, `save = async () => {}`, `save = noop`, unexplained."""
+        if member.type == "method_definition":
+            function: tree_sitter.Node | None = member
+        elif member.type in {"public_field_definition", "field_definition"}:
+            function = member.child_by_field_name("value")
+            if function is not None and function.type in {"identifier", "member_expression"}:
+                last = ts.text(function).rsplit(".", 1)[-1]
+                return f"`{last}`" if NO_OP_NAMES.match(last) else None
+        else:
+            return None
+        if function is None or function.type not in ts.FUNCTION_TYPES:
+            return None
+        statements_ = ts.body_statements(function)
+        if statements_ is None or statements_:
+            return None
+        span = self.after.node_span(function)
+        comments = _comments_between(self.after.comments, span.line, span.end_line)
+        above = _comment_block_above(self.after.comments, self.after.node_span(member).line)
+        if any(is_unfinished(c.text) for c in comments + above):
+            return None  # the TODO is reported on the function itself
+        if any(explains(c.text) for c in comments + above):
+            return None
+        return "an empty body"
 
     def _judge(self, function: tree_sitter.Node) -> None:
         statements_ = ts.body_statements(function)
@@ -187,6 +339,16 @@ class JsStubBody(ScriptRule):
         if facts is None or method is None:
             return False
         return js_class_index(self.project).overridden(facts.name, method)
+
+
+def _implemented(clause: tree_sitter.Node) -> list[str]:
+    """The interface names of an `implements` clause, last segment, without type arguments."""
+    names = []
+    for child in clause.named_children:
+        if child.type == "generic_type":
+            child = child.child_by_field_name("name") or child
+        names.append(ts.text(child).rsplit(".", 1)[-1].split("<", 1)[0])
+    return names
 
 
 def _throws_not_implemented(statement: tree_sitter.Node) -> bool:
