@@ -102,3 +102,25 @@ def test_the_ruff_option_check_typed_exception_is_not_our_policy() -> None:
     type is a decision about one known failure here, as the AIG403 docs say."""
     assert "narrow type" in PythonErrorHidingHandler.rationale
     assert "no-empty" in JsErrorHidingHandler.rationale
+
+
+@pytest.mark.parametrize(
+    ("comment", "reason"),
+    [
+        ("ignore errors here", False),
+        ("do nothing if save fails", False),
+        ("save failed, keep going", False),
+        ("if anything goes wrong, return the default", False),
+        ("best effort: telemetry must never break the command", True),
+        ("Safari private mode throws; storage is optional here", True),
+    ],
+)
+def test_a_comment_is_a_reason_in_both_languages_alike(comment: str, reason: bool) -> None:
+    python = f"try:\n    save()\nexcept Exception:  # {comment}\n    pass\n"
+    script = f"try {{\n  save();\n}} catch {{\n  // {comment}\n}}\n"
+    for rule, path, code in (
+        (PythonErrorHidingHandler, "a.py", python),
+        (JsErrorHidingHandler, "a.js", script),
+    ):
+        outcome = run_example(rule, Pass(code, path=path))
+        assert bool(outcome.findings) is not reason, (rule.id, comment)
