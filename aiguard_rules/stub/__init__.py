@@ -29,7 +29,14 @@ Policies (what stays silent, and why):
   `try`/`with`). Narrow exception types (`except FileNotFoundError: pass`,
   `except (KeyboardInterrupt, BrokenPipeError): pass`) are a decision about one known failure
   and stay silent, as does any handler that logs, re-raises or uses the exception, and any
-  handler in a `__del__` (an exception cannot leave a finalizer anyway).
+  handler in a `__del__` (an exception cannot leave a finalizer anyway). In JS/TS a catch whose
+  only statement returns a fallback constant (`return []`, `return null`, `return { exists:
+  false }`, `.catch(() => [])`) without reading the error is flagged too; format probes
+  (`JSON.parse(text)`) whose fallback is their contract stay silent, success probes (`await
+  access(p); return true` / `return false`) and clean-up code are notes. A comment is a reason
+  only if it says why: words that restate the handler or name the guarded call do not count.
+* TypeScript classes implementing a first-party interface: a required member left as `{}`,
+  `() => {}` or `noop` is a stub (stand-in classes and explained ones aside).
 * Findings land on a line the change touched: the stub statement (or the `def` line when only
   the signature changed), the `except`/`catch` line (or the handler's body when only that
   changed). A stub the change did not touch is not reported.

@@ -82,8 +82,15 @@ _RESTATING = frozenset(
         *("continue", "skip", "skipped", "do", "does", "nothing", "ok", "okay", "fine", "is"),
         *("are", "be", "on", "in", "of", "for", "intentional", "intentionally", "deliberate"),
         *("deliberately", "purpose", "noop", "op", "nop", "no"),
+        # What every handler's comment could say of the failure and of what follows it.
+        *("fail", "fails", "failed", "failure", "failing", "if", "when", "from", "raise"),
+        *("raised", "raises", "throw", "throws", "thrown", "happens", "occurs", "anything"),
+        *("something", "wrong", "goes", "went", "return", "returns", "default", "empty"),
+        *("null", "none", "false", "proceed", "anyway", "move", "keep", "going", "carry"),
+        *("problem", "problems", "issue", "issues", "there", "was", "were", "an", "case"),
     }
 )
+_CAMEL_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _MARKERS = re.compile(r"^\s*(?:#+|//+|/\*+|\*+)|\*+/\s*$")
 
 
@@ -113,7 +120,7 @@ def explains(text: str) -> bool:
     return len(_WORD.findall(body)) >= 3 or bool(_INTENT.search(body))
 
 
-def justifies(text: str) -> bool:
+def justifies(text: str, guarded: str = "") -> bool:
     """A comment that says why discarding an error is right (AIG403, AIG405): stricter.
 
     A model can dodge a rule by adding any comment, so a reason must say something beyond
@@ -122,11 +129,14 @@ def justifies(text: str) -> bool:
     remain. `# best effort: telemetry must never break the command` justifies;
     `# ignore errors here`, `# intentionally swallow exceptions` and
     `# aiguard: ignore[AIG403] -- reason` do not (the last suppresses the finding on the record).
+    Words that name the guarded code (`guarded`, the try body's text: `save`, `config` for
+    `save_config()`) only restate it too: `# do nothing if save fails` is no reason.
     """
     body = _without_directives(comment_body(text))
     if not body or is_unfinished(text):
         return False
-    words = [w for w in _WORD.findall(body.lower()) if w not in _RESTATING]
+    named = {w.lower() for w in _WORD.findall(_CAMEL_BREAK.sub(" ", guarded).replace("_", " "))}
+    words = [w for w in _WORD.findall(body.lower()) if w not in _RESTATING and w not in named]
     return len(words) >= 3
 
 
@@ -203,7 +213,79 @@ class ClassIndex:
         return self._methods[path]
 
 
+_INTERFACE = re.compile(r"\binterface[ \t]+([\w$]+)")
+
+
+class InterfaceIndex:
+    """TypeScript interfaces declared in the repository, by name: their required members.
+
+    Found like the class index: a regular expression finds `interface Name` in every TS file,
+    and only the files declaring an interface in question are parsed. An interface declared
+    twice (merged declarations) has the members of both; optional members (`save?()`) are left
+    out, since a class may leave those out or empty.
+    """
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+        self._files: dict[str, list[str]] = {}  # interface name -> paths
+        self._members: dict[str, dict[str, frozenset[str]]] = {}  # path -> name -> members
+        for path in project.files:
+            if language_of(path) != "typescript":
+                continue
+            text = project.read_text(path)
+            if text is None or "interface" not in text:
+                continue
+            for name in {m.group(1) for m in _INTERFACE.finditer(text)}:
+                self._files.setdefault(name, []).append(path)
+
+    def members(self, name: str) -> frozenset[str] | None:
+        """The required members of the first-party interface `name`; None when none is known."""
+        paths = self._files.get(name)
+        if not paths:
+            return None
+        found: set[str] = set()
+        known = False
+        for path in paths:
+            declared = self._declared(path)
+            if name in declared:
+                known = True
+                found |= declared[name]
+        return frozenset(found) if known else None
+
+    def _declared(self, path: str) -> dict[str, frozenset[str]]:
+        if path not in self._members:
+            source = self._project.source(path) or Source(path, "")
+            self._members[path] = interface_members(source)
+        return self._members[path]
+
+
+def interface_members(source: Source) -> dict[str, frozenset[str]]:
+    """Interface name -> required member names, for one TypeScript file."""
+    try:
+        root = source.tree.root_node
+    except SourceError:
+        return {}  # as for classes: a file that does not parse declares nothing we could see
+    from aiguard.lint.walk_script import nodes_of
+
+    found: dict[str, frozenset[str]] = {}
+    for node in nodes_of(root, ("interface_declaration",)):
+        name = node.child_by_field_name("name")
+        body = node.child_by_field_name("body")
+        if name is None or body is None:
+            continue
+        members = set()
+        for member in body.named_children:
+            member_name = member.child_by_field_name("name")
+            if member_name is None or any(c.type == "?" for c in member.children):
+                continue
+            members.add(ts.text(member_name))
+        key = ts.text(name)
+        found[key] = found.get(key, frozenset()) | members
+    return found
+
+
 _PYTHON_CLASSES: MemoKey[ClassIndex] = MemoKey("stub: the Python class index")
+_INTERFACES: MemoKey[InterfaceIndex] = MemoKey("stub: the TypeScript interface index")
 _JS_CLASSES: MemoKey[ClassIndex] = MemoKey("stub: the JS/TS class index")
 
 
@@ -213,6 +295,10 @@ def python_class_index(project: Project) -> ClassIndex:
 
 def js_class_index(project: Project) -> ClassIndex:
     return project.memo(_JS_CLASSES, lambda: ClassIndex(project, python=False))
+
+
+def interface_index(project: Project) -> InterfaceIndex:
+    return project.memo(_INTERFACES, lambda: InterfaceIndex(project))
 
 
 def _python_classes(source: Source) -> Iterator[ClassFacts]:

@@ -36,7 +36,13 @@ if TYPE_CHECKING:
     import libcst
 
     from aiguard.source import Source
-from aiguard_rules.stub._common import is_placeholder_constant
+from aiguard_rules.stub._common import (
+    CLEANUP_NOTE,
+    NO_OP_NAMES,
+    STAND_IN_CLASSES,
+    is_cleanup_name,
+    is_placeholder_constant,
+)
 
 _BODIES: MemoKey[dict[tuple[str, str], set[str]]] = MemoKey("aiguard_rules.stub.bodies")
 _EXEMPT_DECORATORS = frozenset(
@@ -49,11 +55,6 @@ _EXEMPT_DECORATORS = frozenset(
     }
 )
 _ABSTRACT_BASES = frozenset({"ABC", "Protocol"})
-_NO_OP_NAMES = re.compile(r"^_*(?:noop|no_op|nop|do_nothing|ignore|null_\w+)_*$", re.IGNORECASE)
-_STAND_IN_CLASSES = re.compile(
-    r"(?:^_*|[a-z0-9_])(?:Null|Noop|NoOp|Nop|Fake|Dummy|Stub|Mock|ReadOnly|Disabled|Silent|Dont)"
-    r"(?:[A-Z0-9_]|$)|^_*No[A-Z]"
-)
 # A docstring this long documents an interface (a hook specification), it is not a stub's.
 _SPEC_DOCSTRING_LINES = 3
 _ASKS_SUBCLASS = re.compile(r"subclass|override|abstract|must (?:be )?implement|derived", re.I)
@@ -491,9 +492,9 @@ def _dunder(name: str) -> bool:
 def _no_op(name: str, owner: libcst.ClassDef | None) -> bool:
     if _dunder(name):
         return True
-    if _NO_OP_NAMES.match(name):
+    if NO_OP_NAMES.match(name):
         return True
-    return owner is not None and bool(_STAND_IN_CLASSES.search(owner.name.value))
+    return owner is not None and bool(STAND_IN_CLASSES.search(owner.name.value))
 
 
 def _placeholder_value(module: libcst.Module, node: libcst.BaseExpression) -> bool:
@@ -572,7 +573,14 @@ class PythonErrorHidingHandler(PythonRule):
         "comment that explains why the error may be ignored (in the handler or right above "
         "the try) and a handler in __del__. In clean-up code (a close/cleanup/teardown/"
         "`__exit__` function, or a try that only calls `close()`, `unlink()`, `kill()`...) "
-        "a failure is usually harmless, so the finding is a note."
+        "a failure is usually harmless, so the finding is a note. Differences from ruff's "
+        "S110/S112 (flake8-bandit try-except-pass/continue): those flag only `pass` or "
+        "`continue` and ignore comments; here `...` and `return None` count too, a comment "
+        "with a reason (not one that restates the handler or names the guarded call: `# do "
+        "nothing if save fails`) stays silent, and S110's check-typed-exception option "
+        "(flag `except ValueError: pass`) is not our policy. Unlike AIG405 for JS/TS, "
+        "`return False`/`[]`/`{}` in a handler is not flagged: `except Exception: return "
+        "False` after `int(s)` is how Python tests a format."
     )
     fix = (
         "Catch the specific exceptions you expect, and log or re-raise the rest; if ignoring "
@@ -636,6 +644,19 @@ class PythonErrorHidingHandler(PythonRule):
         Flag("try:\n    save()\nexcept Exception:  # ignore errors here\n    pass\n", line=3),
         Flag(
             "try:\n    save()\nexcept Exception:\n    pass  # intentionally swallow all\n", line=3
+        ),
+        # Naming the guarded call and what failing means restates the code too.
+        Flag("try:\n    save()\nexcept Exception:\n    pass  # do nothing if save fails\n", line=3),
+        Flag(
+            "for path in paths:\n    try:\n        load_config(path)\n    except Exception:\n"
+            "        continue  # config load failed, keep going\n",
+            line=4,
+        ),
+        # suppress() put around the one call that used to fail loudly.
+        Flag(
+            "from contextlib import suppress\n\nwith suppress(Exception):\n    sync_orders()\n",
+            before="sync_orders()\n",
+            line=3,
         ),
         # An aiguard directive suppresses the finding on the record; it does not hide it.
         Flag(
@@ -729,9 +750,12 @@ class PythonErrorHidingHandler(PythonRule):
         if len(body) != 1 or not _discards(body[0]):
             return
         comments = comments_in(node)
+        guarded = ""
         if self._tries:
             comments += comments_above(self._tries[-1], self.after.cst)
-        if any(justifies(c) for c in comments):
+            tried = getattr(self._tries[-1], "body", None)
+            guarded = self.after.cst.code_for_node(tried) if tried is not None else ""
+        if any(justifies(c, guarded) for c in comments):
             return
         keyword = "except*" if type(node).__name__ == "ExceptStarHandler" else "except"
         caught = "bare `except:`" if node.type is None else f"`{keyword} {self._code(node.type)}`"
@@ -741,13 +765,13 @@ class PythonErrorHidingHandler(PythonRule):
             target = body[0]
         message = f"{caught} discards every error (`{action}`) without logging or re-raising it"
         if self._in_cleanup():
-            self.report(target, message + _CLEANUP_NOTE, severity=Severity.NOTE)
+            self.report(target, message + CLEANUP_NOTE, severity=Severity.NOTE)
         else:
             self.report(target, message)
 
     def _in_cleanup(self) -> bool:
         """Inside a close/cleanup/teardown function, or a try that only calls such methods."""
-        if self._functions and _CLEANUP.match(self._functions[-1]):
+        if self._functions and is_cleanup_name(self._functions[-1]):
             return True
         import libcst
 
@@ -769,27 +793,20 @@ class PythonErrorHidingHandler(PythonRule):
             if not any(_broad(arg.value) for arg in call.args):
                 continue
             comments = comments_above(node, self.after.cst) + header_comments(node.body)
-            if not any(justifies(c) for c in comments):
+            guarded = self.after.cst.code_for_node(node.body)
+            if not any(justifies(c, guarded) for c in comments):
                 message = (
                     f"`{self._code(call)}` discards every error without logging or re-raising it"
                 )
                 if _cleanup_calls(statements(node.body)) or (
-                    self._functions and _CLEANUP.match(self._functions[-1])
+                    self._functions and is_cleanup_name(self._functions[-1])
                 ):
-                    self.report(call, message + _CLEANUP_NOTE, severity=Severity.NOTE)
+                    self.report(call, message + CLEANUP_NOTE, severity=Severity.NOTE)
                 else:
                     self.report(call, message)
 
     def _code(self, node: libcst.CSTNode) -> str:
         return " ".join(self.after.cst.code_for_node(node).split())
-
-
-# Releasing a resource: a failure there is usually harmless (it is already being let go).
-_CLEANUP = re.compile(
-    r"(?i)^_*(?:a?close|clean_?up|tear_?down|shut_?down|dispose|release|disconnect|terminate|"
-    r"kill|stop|unlink|remove|rmtree|unregister|finali[sz]e|cancel|destroy|__a?exit__)(?:_|$)"
-)
-_CLEANUP_NOTE = " (in clean-up code, where that is usually harmless: say why in a comment)"
 
 
 def _cleanup_calls(body: Sequence[libcst.CSTNode]) -> bool:
@@ -805,7 +822,7 @@ def _cleanup_calls(body: Sequence[libcst.CSTNode]) -> bool:
         if not isinstance(value, libcst.Call):
             return False
         name = dotted_name(value.func)
-        if name is None or not _CLEANUP.match(name.rsplit(".", 1)[-1]):
+        if name is None or not is_cleanup_name(name.rsplit(".", 1)[-1]):
             return False
     return True
 
