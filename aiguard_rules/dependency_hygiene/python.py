@@ -24,6 +24,7 @@ from aiguard.source import SourceError
 from aiguard_rules._shared.python_imports import (
     IMPORT_INTEREST,
     Found,
+    MissingSub,
     PythonProject,
     before_imports,
     changes_path_hacks,
@@ -140,7 +141,7 @@ def _without_declarations(path: str, text: str) -> str:
     from aiguard.facts.manifests import read_manifest
 
     manifest = read_manifest(path, text)
-    dropped = {r.line for r in manifest.requirements}
+    dropped = {r.line for r in manifest.requirements} | manifest.declaration_lines
     return "\n".join(line for n, line in enumerate(text.splitlines(), 1) if n not in dropped)
 
 
@@ -206,7 +207,16 @@ class UnusedDependency(_ManifestRule):
         "installed everywhere, widens the supply-chain surface and slows installs - for nothing. "
         "Only direct runtime dependencies are judged: lock, constraints and compiled "
         "requirement files (pip-compile or uv output, `# via` comments, hashes) pin transitive "
-        "packages, and docs, test, lint and CI sets hold tools that are run, not imported."
+        "packages, and docs, test, lint and CI sets hold tools that are run, not imported. "
+        "An extra (`[project.optional-dependencies]`, a Poetry `optional = true` dependency "
+        "and the `[tool.poetry.extras]` entry naming it) is optional by design: any import "
+        "of it counts, a guarded `try: import x` included, and one that nothing imports is a "
+        "note, since only those who ask for the extra install it (deptry's DEP002 reports it "
+        "like a main dependency). The extras table names packages it declares: naming a "
+        "package there is no use of it. Also unlike deptry, a well-known command-line tool "
+        "(`isort`, `gunicorn`), an installed package that provides a plug-in or command "
+        "(entry points), and a name the code or configs mention as a string "
+        "(`INSTALLED_APPS`, a driver URL) count as used."
     )
     fix = (
         "Remove the dependency, or add the code that uses it in the same change. A tool used "
@@ -279,6 +289,65 @@ class UnusedDependency(_ManifestRule):
             before=_PYPROJECT_BEFORE,
             files={"app/client.py": "import httpx\n"},
         ),
+        # deptry's PEP 621 case: an extra nothing imports (a note here, see above).
+        Flag(
+            _pyproject("httpx>=0.27")
+            + '\n[project.optional-dependencies]\nplot = ["matplotlib==3.10.8"]\n',
+            line=9,
+            before=_PYPROJECT_BEFORE,
+            files={"app/client.py": "import httpx\n"},
+            message="extra `plot`",
+            severity=Severity.NOTE,
+        ),
+        # deptry's Poetry case: `isort` and `requests` are optional, in extras, and unused;
+        # the extras table that names them is no use of them. `isort` is a command-line tool,
+        # run rather than imported: not reported (deptry reports it).
+        Flag(
+            """
+            [tool.poetry]
+            name = "foo"
+
+            [tool.poetry.dependencies]
+            python = ">=3.10"
+            arrow = "1.4.0"
+            click = { version = "8.1.8", optional = true }
+            isort = { version = "7.0.0", optional = true }
+            requests = { version = "2.32.5", optional = true }
+
+            [tool.poetry.extras]
+            foo = ["click", "isort"]
+            bar = ["requests"]
+            """,
+            line=9,
+            before="""
+            [tool.poetry]
+            name = "foo"
+
+            [tool.poetry.dependencies]
+            python = ">=3.10"
+            arrow = "1.4.0"
+            """,
+            files={"src/main.py": "import arrow\nimport click\n"},
+            severity=Severity.NOTE,
+        ),
+        # Optional by design: the code imports the extra only when it is installed.
+        Pass(
+            _pyproject("httpx>=0.27")
+            + '\n[project.optional-dependencies]\nspeed = ["orjson"]\n',
+            before=_PYPROJECT_BEFORE,
+            files={
+                "app/client.py": "import httpx\ntry:\n    import orjson\n"
+                "except ImportError:\n    orjson = None\n"
+            },
+        ),
+        # deptry: development dependencies are not judged for use (PDM and uv dev tables).
+        Pass(
+            _pyproject("httpx>=0.27")
+            + '\n[tool.pdm.dev-dependencies]\ntest = ["orjson==3.8.3", "pytest==7.2.0"]\n'
+            + '\n[tool.uv]\ndev-dependencies = ["coverage-badge"]\n',
+            before=_PYPROJECT_BEFORE,
+            files={"app/client.py": "import httpx\n"},
+        ),
     )
 
     def check(self) -> None:
@@ -301,6 +370,15 @@ class UnusedDependency(_ManifestRule):
             if _mentioned(found, (requirement.name, *names)):
                 continue
             shown = ", ".join(f"`{n}`" for n in names[:3])
+            extra = requirement.group.partition(":")[2]
+            if requirement.group.startswith("optional:"):
+                self.report_line(
+                    requirement.line,
+                    f"`{requirement.name}` is declared for the extra `{extra}` but nothing in "
+                    f"the project imports it (looked for {shown})",
+                    severity=Severity.NOTE,
+                )
+                continue
             self.report_line(
                 requirement.line,
                 f"`{requirement.name}` is declared but nothing in the project imports it "
@@ -501,7 +579,19 @@ class UndeclaredImport(PythonRule):
         "another package, or installed by hand) and breaks on a fresh install, or when the "
         "package that pulled it in drops it. When a declared dependency requires it (its "
         "Requires-Dist in the environment), it is installed wherever the project is, so the "
-        "finding is a note: true, but the fix is bookkeeping."
+        "finding is a note: true, but the fix is bookkeeping (deptry's DEP003 transitive "
+        "dependency, which deptry reports at full weight). A module installed nowhere aiguard "
+        "can see and declared nowhere is an undeclared import too, whatever the environment, "
+        "when it is a well-known distribution's (`yaml` from PyYAML): the package is real, the "
+        "declaration is missing. Any other such name is AIG601 unknown-module's alone (it may "
+        "not exist at all), so one import never gets both findings. A package listed only in "
+        "an extra (`[project.optional-dependencies]`, Poetry `optional = true` and "
+        "`[tool.poetry.extras]`) or a dev set is declared. Differences from deptry's DEP001: "
+        "a project with no manifest at all has nothing to compare with and is not judged; "
+        "imports under `try/except ImportError`, `contextlib.suppress(ImportError)` or an "
+        "`if` are optional and not reported (deptry reports all but `TYPE_CHECKING` ones); "
+        "each distribution is reported once per file, on an import the change adds; a tool's "
+        "own file (tox, nox, pre-commit, CI) that installs it counts as a declaration."
     )
     fix = (
         "Declare the distribution that provides the module in the project's dependencies (or "
@@ -522,7 +612,63 @@ class UndeclaredImport(PythonRule):
             files={"requirements.txt": "httpx\n"},
             message="python-dateutil",
         ),
+        # deptry's DEP001 documentation: `dependencies = []` and `import httpx`.
+        Flag(
+            "import httpx\n\ndef make_http_request():\n    return httpx.get('https://example.com')\n",
+            line=1,
+            files={"pyproject.toml": _pyproject()},
+            message="`httpx` comes from `httpx`",
+        ),
         Pass("import httpx\nimport json\n", files={"pyproject.toml": _PYPROJECT_BEFORE}),
+        # deptry's local-module case: the project's own module is no dependency.
+        Pass(
+            "import httpx\nimport foobar\n",
+            path="app/main.py",
+            files={"pyproject.toml": _PYPROJECT_BEFORE, "foobar.py": "X = 1\n"},
+        ),
+        # An invented name is AIG601 unknown-module's finding, not this rule's as well.
+        Pass("import httpx\nimport white as w\n", files={"pyproject.toml": _PYPROJECT_BEFORE}),
+        # Poetry: an optional dependency listed in an extra is declared (deptry's Poetry case).
+        Pass(
+            "import click\nfrom urllib3 import contrib\n",
+            files={
+                "pyproject.toml": """
+                    [tool.poetry]
+                    name = "foo"
+
+                    [tool.poetry.dependencies]
+                    python = ">=3.10"
+                    urllib3 = "2.5.0"
+                    click = { version = "8.1.8", optional = true }
+
+                    [tool.poetry.extras]
+                    foo = ["click"]
+                    """
+            },
+        ),
+        # A name only `[tool.poetry.extras]` lists is still declared there.
+        Pass(
+            "import requests\n",
+            files={
+                "pyproject.toml": """
+                    [tool.poetry]
+                    name = "foo"
+
+                    [tool.poetry.dependencies]
+                    python = ">=3.10"
+
+                    [tool.poetry.extras]
+                    http = ["requests"]
+                    """
+            },
+        ),
+        Pass(
+            "import matplotlib\n",
+            files={
+                "pyproject.toml": _pyproject("httpx")
+                + '\n[project.optional-dependencies]\nplot = ["matplotlib==3.10.8"]\n'
+            },
+        ),
         Pass(
             "import yaml\n",
             files={"pyproject.toml": _pyproject("httpx", "PyYAML>=6")},
@@ -579,17 +725,24 @@ class UndeclaredImport(PythonRule):
                     )
                     via = _pulled_in_by(python, distribution)
                     if via is None:
+                        if python.env.python is not None and not self._installed(python, module):
+                            message += " (and it is not installed in the environment)"
                         self.report(target, message)
                     else:
                         message += f" (installed because `{via}` requires it)"
                         self.report(target, message, severity=Severity.NOTE)
 
+    @staticmethod
+    def _installed(python: PythonProject, module: str) -> bool:
+        env = python.env.python
+        return env is not None and env.has_top_level(module.split(".")[0])
+
     def _undeclared(self, python: PythonProject, module: str) -> str | None:
         """The distribution providing `module` when the project does not declare it."""
         found = python.resolve(module, self.path, type_checking=False)
         env = python.env.python
-        if env is not None:
-            if not isinstance(found, Found) or found.origin != "environment":
+        if isinstance(found, Found):
+            if env is None or found.origin != "environment":
                 return None
             dists = env.distributions_providing(module)
             if not dists:
@@ -598,9 +751,16 @@ class UndeclaredImport(PythonRule):
             if any(d.normalized in declared for d in dists):
                 return None
             name: str | None = dists[0].name
+        elif (
+            isinstance(found, MissingSub)
+            or python.is_declared_import(module)
+            or module.split(".")[0] in python.first_party.anywhere
+        ):
+            return None  # AIG602's, declared, or perhaps the project's own
         else:
-            if isinstance(found, Found) or python.is_declared_import(module):
-                return None
+            # Installed nowhere aiguard can see and declared nowhere: a well-known package's
+            # module is an undeclared import (whatever the environment); any other name is
+            # AIG601's (it may not exist at all), so one import never gets both findings.
             name = _popular_distribution(module)
         if name is None:
             return None
