@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 from aiguard.findings import Category, Severity
-from aiguard.lint.rule import FileRule, Flag, Pass, PythonRule
+from aiguard.lint.rule import FileRule, Flag, Pass, PythonRule, Scope
 from aiguard.memo import MemoKey
 from aiguard.source import SourceError
 from aiguard_rules._shared.python_imports import (
@@ -818,16 +818,274 @@ class UndeclaredImport(PythonRule):
         return name
 
 
-def _pulled_in_by(python: PythonProject, distribution: str) -> str | None:
-    """A declared, installed distribution that requires `distribution` (directly or through
-    others, by their Requires-Dist): it is installed wherever the project is."""
+_DEV_PYPROJECT = """
+    [project]
+    name = "app"
+    dependencies = ["httpx==0.23.1"]
+
+    [tool.pdm.dev-dependencies]
+    test = ["orjson==3.8.3", "pytest==7.2.0"]
+    """
+# Folders and files that no installed distribution ships: their imports are development's.
+_UNSHIPPED_DIRS = frozenset(
+    {
+        "docs",
+        "doc",
+        "examples",
+        "example",
+        "scripts",
+        "script",
+        "benchmarks",
+        "benchmark",
+        "bench",
+        "tools",
+        "tool",
+        "ci",
+        ".github",
+        "dev",
+        "devtools",
+        "notebooks",
+    }
+)
+_UNSHIPPED_FILES = frozenset({"conftest.py", "fabfile.py", "tasks.py", "dodo.py"})
+_TEST_SUPPORT = re.compile(r"(?i)test|fixture")
+
+
+def _ships(path: str) -> bool:
+    """Whether `path` looks like code a production install runs (not docs, scripts, tasks, or a
+    test-support module such as `pkg/testing.py` or `pkg/pytest_plugin.py`)."""
+    parts = path.split("/")
+    if any(part.lower() in _UNSHIPPED_DIRS for part in parts[:-1]):
+        return False
+    name = parts[-1]
+    if name in _UNSHIPPED_FILES or name in _BUILD_SCRIPTS:
+        return False
+    return not _TEST_SUPPORT.search(name.rsplit(".", 1)[0])
+
+
+def _set_name(requirement: Requirement) -> str:
+    kind, _, name = requirement.group.partition(":")
+    if kind == "requirements":
+        return f"`{requirement.path}`"
+    if kind == "dev":
+        tool, _, group = name.partition(":")
+        where = f"{tool} dev-dependencies" + (f" `{group}`" if group else "")
+        return f"{where} in `{requirement.path}`"
+    label = {"optional": "extra", "group": "group", "poetry": "Poetry group"}.get(kind, kind)
+    return f"{label} `{name}` in `{requirement.path}`"
+
+
+class DevDependencyImport(PythonRule):
+    id = "AIG805"
+    name = "dev-dependency-import"
+    category = Category.DEPENDENCY_HYGIENE
+    severity = Severity.WARNING
+    scope = Scope.PRODUCTION
+    summary = (
+        "Production code the change adds imports a package the project declares only for "
+        "development (tests, lint, docs)."
+    )
+    rationale = (
+        "The import works in the developer's environment, where the dev set is installed, and "
+        "fails with ImportError on a production install, which never installs it "
+        "(deptry's DEP004). Assistants reach for what the environment has: `freezegun`, "
+        "`orjson` or `rich` that came with the test tools. A development set is a PEP 735 "
+        "group, Poetry group or extra with a development name (dev, test, lint, docs, typing, "
+        "...), Poetry's `dev-dependencies`, PDM's and uv's `dev-dependencies` tables, or a "
+        "requirements file named or placed like one (`requirements-dev.txt`, "
+        "`requirements/test.txt`). When an installed runtime dependency requires the package "
+        "(Requires-Dist), it is there anyway: a note. Differences from deptry: a group with "
+        "any other name (`server`, `worker`) is not judged, since applications install such "
+        "groups on purpose (deptry counts every group as development unless configured); "
+        "imports under `try/except ImportError` or an `if`, type-only imports, tests, docs, "
+        "examples, scripts, tasks and test-support modules (`pkg/testing.py`, "
+        "`pkg/pytest_plugin.py`) are not judged; a package that is also a runtime dependency "
+        "is fine (as in deptry)."
+    )
+    fix = (
+        "Move the dependency to the project's runtime dependencies, or keep the import out of "
+        "production code (a test, or an optional `try: import x except ImportError:` path)."
+    )
+    interest = IMPORT_INTEREST
+    precision = "medium"
+    tags = ("supply-chain", "correctness")
+    examples = (
+        # deptry's DEP004 documentation: orjson is a PDM dev dependency, used in main.py.
+        Flag(
+            "import httpx\nimport orjson\n\ndef dump_json():\n"
+            "    return orjson.dumps({'foo': 'bar'})\n",
+            line=2,
+            path="main.py",
+            files={"pyproject.toml": _DEV_PYPROJECT},
+            message="`orjson` comes from `orjson==3.8.3`",
+        ),
+        # deptry's Poetry case: lint and test groups imported by src/main.py.
+        Flag(
+            "import black\nimport click\nimport mypy\nimport pytest\nimport pytest_cov\n",
+            line=(1, 3, 4, 5),
+            path="src/main.py",
+            files={
+                "pyproject.toml": """
+                    [tool.poetry]
+                    name = "foo"
+
+                    [tool.poetry.dependencies]
+                    python = ">=3.10"
+                    click = "8.1.8"
+
+                    [tool.poetry.group.lint.dependencies]
+                    black = "25.9.0"
+                    mypy = "1.18.2"
+
+                    [tool.poetry.group.test.dependencies]
+                    pytest = "8.4.2"
+                    pytest-cov = "7.0.0"
+                    """
+            },
+        ),
+        Flag(
+            "from freezegun import freeze_time\n",
+            line=1,
+            path="app/billing.py",
+            files={
+                "requirements.txt": "httpx\n",
+                "requirements-dev.txt": "-r requirements.txt\npytest\nfreezegun\n",
+            },
+            message="requirements-dev.txt",
+        ),
+        # deptry: a package that is a runtime and a dev dependency is fine.
+        Pass(
+            "import orjson\n",
+            path="main.py",
+            files={
+                "pyproject.toml": _DEV_PYPROJECT.replace(
+                    '["httpx==0.23.1"]', '["httpx==0.23.1", "orjson>=3"]'
+                )
+            },
+        ),
+        Pass(
+            "import pytest\nimport orjson\n",
+            path="tests/test_main.py",
+            files={"pyproject.toml": _DEV_PYPROJECT},
+        ),
+        # deptry's usage docs: a type-only import is not evaluated at run time.
+        Pass(
+            "from __future__ import annotations\nfrom typing import TYPE_CHECKING\n\n"
+            "if TYPE_CHECKING:\n    import orjson\n",
+            path="main.py",
+            files={"pyproject.toml": _DEV_PYPROJECT},
+        ),
+        Pass(
+            "try:\n    import orjson as json\nexcept ImportError:\n    import json\n",
+            path="main.py",
+            files={"pyproject.toml": _DEV_PYPROJECT},
+        ),
+        Pass(
+            "import pytest\n\n@pytest.fixture\ndef client():\n    ...\n",
+            path="app/testing.py",
+            files={"pyproject.toml": _DEV_PYPROJECT},
+        ),
+        Pass(
+            "import sphinx_rtd_theme\n",
+            path="docs/conf.py",
+            files={
+                "pyproject.toml": _DEV_PYPROJECT,
+                "docs/requirements.txt": "sphinx\nsphinx-rtd-theme\n",
+            },
+        ),
+        # A group without a development name: applications install it on purpose.
+        Pass(
+            "import uvicorn\n",
+            path="app/serve.py",
+            files={
+                "pyproject.toml": _pyproject("httpx")
+                + '\n[dependency-groups]\nserver = ["uvicorn"]\n'
+            },
+        ),
+        Pass(
+            "import httpx\nimport orjson\n",
+            before="import orjson\n",
+            path="main.py",
+            files={"pyproject.toml": _DEV_PYPROJECT},
+        ),
+    )
+
+    def visit_Module(self, node: libcst.Module) -> None:
+        if not _ships(self.path):
+            return
+        sites = imports_of(self.after)
+        if not sites or changes_path_hacks(self.after):
+            return
+        python = python_project(self.project)
+        if not python.declared.has_declarations:
+            return
+        old = before_imports(self.before)
+        reported: set[str] = set()
+        for site in sites:
+            if site.level or site.lenient or site.type_checking or site.module == "__future__":
+                continue
+            modules = (
+                [(site.module, site.node)]
+                if site.is_from
+                else [(n.name, n.node) for n in site.names]
+            )
+            for module, target in modules:
+                if (module, 0, "") in old:
+                    continue
+                requirement = self._dev_only(python, module)
+                if requirement is None or requirement.normalized in reported:
+                    continue
+                reported.add(requirement.normalized)
+                message = (
+                    f"`{module.split('.')[0]}` comes from `{requirement.text}`, which the "
+                    f"project declares only for development ({_set_name(requirement)}): a "
+                    "production install does not have it"
+                )
+                via = _pulled_in_by(python, requirement.name, self._runtime_names(python))
+                if via is None:
+                    self.report(target, message)
+                else:
+                    message += f" (but `{via}`, a runtime dependency, requires it)"
+                    self.report(target, message, severity=Severity.NOTE)
+
+    def _dev_only(self, python: PythonProject, module: str) -> Requirement | None:
+        """The development requirement providing `module`, when no other set declares it."""
+        found = python.resolve(module, self.path, type_checking=False)
+        if isinstance(found, Found) and found.origin in ("first-party", "stdlib"):
+            return None
+        own = python.own_distribution_names()
+        matching = [
+            r
+            for r in python.declared.requirements
+            if r.group != "build"
+            and r.normalized not in own
+            and import_matches(module, python.import_names_of(r.name))
+        ]
+        if not matching or not all(is_development_set(r.path, r.group) for r in matching):
+            return None
+        return matching[0]
+
+    @staticmethod
+    def _runtime_names(python: PythonProject) -> frozenset[str]:
+        return frozenset(
+            r.normalized
+            for r in python.declared.requirements
+            if r.group != "build" and not is_development_set(r.path, r.group)
+        )
+
+
+def _pulled_in_by(
+    python: PythonProject, distribution: str, among: frozenset[str] | None = None
+) -> str | None:
+    """A declared (or one of `among`), installed distribution that requires `distribution`
+    (directly or through others, by their Requires-Dist): installed wherever that one is."""
     from aiguard.facts.manifests import normalize
 
     env = python.env.python
     if env is None:
         return None
     wanted = normalize(distribution)
-    for declared in sorted(python.declared_names()):
+    for declared in sorted(python.declared_names() if among is None else among):
         seen: set[str] = set()
         todo = [declared]
         while todo:
