@@ -91,9 +91,7 @@ def test_an_undeclared_well_known_package_the_environment_lacks(
     assert "PyYAML" in text and "not installed in the environment" in text
 
 
-def test_a_transitive_dependency_imported_directly_is_a_note(
-    repo: GitRepo, tmp_path: Path
-) -> None:
+def test_a_transitive_dependency_imported_directly_is_a_note(repo: GitRepo, tmp_path: Path) -> None:
     """deptry's DEP003 documentation: `certifi` arrives with `httpx`."""
     make_env(repo.root / ".venv", {"httpx": HTTPX, "certifi": CERTIFI})
     app = "import certifi\nimport httpx\n\ndef where():\n    return certifi.where()\n"

@@ -199,7 +199,8 @@ def _read_pyproject(manifest: Manifest, text: str) -> None:
     if isinstance(groups, dict):
         for group, reqs in groups.items():
             _add_strings(manifest, reqs, f"group:{group}", lines, "dependency-groups")
-    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    raw_tool = data.get("tool")
+    tool: dict[str, Any] = raw_tool if isinstance(raw_tool, dict) else {}
     poetry = tool.get("poetry")
     if isinstance(poetry, dict):
         _read_poetry(manifest, poetry, lines)
@@ -288,9 +289,7 @@ def _read_poetry(manifest: Manifest, poetry: Mapping[str, Any], lines: list[str]
             )
 
 
-def _poetry_extras(
-    manifest: Manifest, extras: Any, lines: list[str]
-) -> dict[str, tuple[str, int]]:
+def _poetry_extras(manifest: Manifest, extras: Any, lines: list[str]) -> dict[str, tuple[str, int]]:
     """`[tool.poetry.extras]`: normalized package name -> (first extra listing it, its line).
 
     The table's lines are marked as declarations: naming a package there is no use of it.

@@ -332,8 +332,7 @@ class UnusedDependency(_ManifestRule):
         ),
         # Optional by design: the code imports the extra only when it is installed.
         Pass(
-            _pyproject("httpx>=0.27")
-            + '\n[project.optional-dependencies]\nspeed = ["orjson"]\n',
+            _pyproject("httpx>=0.27") + '\n[project.optional-dependencies]\nspeed = ["orjson"]\n',
             before=_PYPROJECT_BEFORE,
             files={
                 "app/client.py": "import httpx\ntry:\n    import orjson\n"
