@@ -874,6 +874,15 @@ def _set_name(requirement: Requirement) -> str:
     return f"{label} `{name}` in `{requirement.path}`"
 
 
+def _for_development(requirement: Requirement) -> bool:
+    """A development set of this project. A requirements file counts by its own name only
+    (`requirements-dev.txt`, `requirements/test.txt`): one that is a dev set only by its folder
+    (`docs/`, `benchmarks/x/requirements.txt`) installs another environment altogether."""
+    if requirement.group != "requirements":
+        return is_development_set(requirement.path, requirement.group)
+    return is_development_set(posixpath.basename(requirement.path), requirement.group)
+
+
 class DevDependencyImport(PythonRule):
     id = "AIG805"
     name = "dev-dependency-import"
@@ -892,7 +901,8 @@ class DevDependencyImport(PythonRule):
         "group, Poetry group or extra with a development name (dev, test, lint, docs, typing, "
         "...), Poetry's `dev-dependencies`, PDM's and uv's `dev-dependencies` tables, or a "
         "requirements file named or placed like one (`requirements-dev.txt`, "
-        "`requirements/test.txt`). When an installed runtime dependency requires the package "
+        "`requirements/test.txt`; one in `docs/` or `benchmarks/x/` belongs to another "
+        "environment and is not one). When an installed runtime dependency requires the package "
         "(Requires-Dist), it is there anyway: a note. Differences from deptry: a group with "
         "any other name (`server`, `worker`) is not judged, since applications install such "
         "groups on purpose (deptry counts every group as development unless configured); "
@@ -984,6 +994,15 @@ class DevDependencyImport(PythonRule):
             path="app/testing.py",
             files={"pyproject.toml": _DEV_PYPROJECT},
         ),
+        # The only declaration is another environment's (a benchmark's own requirements).
+        Pass(
+            "from pydantic import BaseModel\n",
+            path="app/models.py",
+            files={
+                "pyproject.toml": _DEV_PYPROJECT,
+                "evaluation/benchmarks/versicode/requirements.txt": "pydantic==2.11.3\n",
+            },
+        ),
         Pass(
             "import sphinx_rtd_theme\n",
             path="docs/conf.py",
@@ -1060,7 +1079,7 @@ class DevDependencyImport(PythonRule):
             and r.normalized not in own
             and import_matches(module, python.import_names_of(r.name))
         ]
-        if not matching or not all(is_development_set(r.path, r.group) for r in matching):
+        if not matching or not all(_for_development(r) for r in matching):
             return None
         return matching[0]
 
