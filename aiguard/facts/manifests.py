@@ -1,11 +1,17 @@
 """The Python dependencies a project declares, read from its manifests (never executed).
 
 Sources: PEP 621 `[project] dependencies` and `optional-dependencies`, PEP 735
-`[dependency-groups]`, Poetry's `[tool.poetry.*dependencies]` tables, `requirements*.txt`
+`[dependency-groups]`, Poetry's `[tool.poetry.*dependencies]` tables and `[tool.poetry.extras]`,
+PDM's `[tool.pdm.dev-dependencies]`, uv's `[tool.uv] dev-dependencies`, `requirements*.txt`
 files (following `-r` includes), `setup.cfg` `install_requires`/`extras_require`, and the
 literal `install_requires=[...]` of a `setup.py` (read with `ast`: a setup script is never run).
 Each requirement keeps the line it was written on, so a rule can report a dependency where the
 change added it.
+
+Groups: "project", "poetry" (the main table), "optional:<extra>" (PEP 621 extras, Poetry
+`optional = true` dependencies under the extra that lists them, setup.cfg/setup.py extras),
+"group:<name>" (PEP 735), "poetry:<group>", "dev:pdm:<group>" and "dev:uv" (development-only by
+definition), "requirements", "build".
 """
 
 from __future__ import annotations
@@ -38,7 +44,8 @@ class Requirement:
     name: str
     extras: tuple[str, ...]
     marker: str
-    # "project", "optional:test", "group:dev", "poetry", "poetry:dev", "requirements", "build"
+    # "project", "optional:test", "group:dev", "poetry", "poetry:dev", "dev:pdm:test", "dev:uv",
+    # "requirements", "build" (see the module docstring)
     group: str
     path: str
     line: int
@@ -58,6 +65,8 @@ class Manifest:
     requires_python: str | None = None
     project_name: str | None = None
     problems: list[str] = field(default_factory=list)
+    # Lines that only name declared packages again (`[tool.poetry.extras]`): declarations, not uses.
+    declaration_lines: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -190,9 +199,18 @@ def _read_pyproject(manifest: Manifest, text: str) -> None:
     if isinstance(groups, dict):
         for group, reqs in groups.items():
             _add_strings(manifest, reqs, f"group:{group}", lines, "dependency-groups")
-    poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
+    raw_tool = data.get("tool")
+    tool: dict[str, Any] = raw_tool if isinstance(raw_tool, dict) else {}
+    poetry = tool.get("poetry")
     if isinstance(poetry, dict):
         _read_poetry(manifest, poetry, lines)
+    pdm = tool.get("pdm")
+    if isinstance(pdm, dict) and isinstance(pdm.get("dev-dependencies"), dict):
+        for group, reqs in pdm["dev-dependencies"].items():
+            _add_strings(manifest, reqs, f"dev:pdm:{group}", lines, "tool.pdm.dev-dependencies")
+    uv = tool.get("uv")
+    if isinstance(uv, dict):
+        _add_strings(manifest, uv.get("dev-dependencies"), "dev:uv", lines, "tool.uv")
 
 
 def _add_strings(manifest: Manifest, value: Any, group: str, lines: list[str], table: str) -> None:
@@ -230,7 +248,9 @@ def _read_poetry(manifest: Manifest, poetry: Mapping[str, Any], lines: list[str]
                         body.get("dependencies"),
                     )
                 )
-    for group, table, deps in tables:
+    listed = _poetry_extras(manifest, poetry.get("extras"), lines)
+    declared: set[str] = set()
+    for table_group, table, deps in tables:
         if not isinstance(deps, dict):
             continue
         start = _table_line(lines, table)
@@ -241,6 +261,7 @@ def _read_poetry(manifest: Manifest, poetry: Mapping[str, Any], lines: list[str]
                 continue
             if parse_requirement(name) is None:
                 continue
+            group = table_group
             extras: tuple[str, ...] = ()
             marker = ""
             if isinstance(spec, dict):
@@ -251,10 +272,47 @@ def _read_poetry(manifest: Manifest, poetry: Mapping[str, Any], lines: list[str]
                     marker = spec["markers"]
                 elif isinstance(spec.get("python"), str):
                     marker = f"python_version {spec['python']}"
+                if group == "poetry" and spec.get("optional") is True:
+                    # Installed only through the extra that lists it: an extra, as in PEP 621.
+                    extra = listed.get(normalize(name))
+                    group = f"optional:{extra[0] if extra else 'extra'}"
             line = _key_line(lines, name, start)
+            declared.add(normalize(name))
             manifest.requirements.append(
                 Requirement(name, extras, marker, group, manifest.path, line, name)
             )
+    # A name only an extra lists (Poetry wants it in the main table too): still a declaration.
+    for name, (extra_name, line) in sorted(listed.items()):
+        if name not in declared:
+            manifest.requirements.append(
+                Requirement(name, (), "", f"optional:{extra_name}", manifest.path, line, name)
+            )
+
+
+def _poetry_extras(manifest: Manifest, extras: Any, lines: list[str]) -> dict[str, tuple[str, int]]:
+    """`[tool.poetry.extras]`: normalized package name -> (first extra listing it, its line).
+
+    The table's lines are marked as declarations: naming a package there is no use of it.
+    """
+    found: dict[str, tuple[str, int]] = {}
+    if not isinstance(extras, dict):
+        return found
+    start = _table_line(lines, "tool.poetry.extras")
+    if start or (lines and lines[0].strip().replace(" ", "") == "[tool.poetry.extras]"):
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")),
+            len(lines),
+        )
+        manifest.declaration_lines.update(range(start + 1, end + 1))
+    for extra, names in extras.items():
+        if not isinstance(names, list):
+            continue
+        for item in names:
+            parsed = parse_requirement(item) if isinstance(item, str) else None
+            if parsed is not None:
+                line = _quoted_line(lines, str(item), start)
+                found.setdefault(normalize(parsed[0]), (str(extra), line))
+    return found
 
 
 def _table_line(lines: list[str], table: str) -> int:

@@ -60,7 +60,10 @@ def is_pinned_set(path: str, text: str) -> bool:
 
 
 def is_development_set(path: str, group: str) -> bool:
-    """A dependency set for docs, tests, lint or CI: by its group name or its file's name."""
+    """A dependency set for docs, tests, lint or CI: by its group name or its file's name.
+    PDM's and uv's dev-dependencies tables ("dev:...") are development sets by definition."""
+    if group.startswith("dev:"):
+        return True
     if group.startswith(("optional:", "group:", "poetry:")):
         return _has_dev_word(group.split(":", 1)[1])
     if group != "requirements":
